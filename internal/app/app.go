@@ -1,0 +1,96 @@
+// Package app wires Lyo together: configuration, logger, store, services, routes
+// and servers, and the subcommands of the lyo binary.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// Version is set at link time (-ldflags "-X github.com/lyolearn/lyo/internal/app.Version=…").
+var Version = "dev"
+
+const usage = `lyo — the Lyo learning-platform backend
+
+Usage:
+  lyo serve [--no-migrate]     run the API server
+  lyo migrate up               apply pending database migrations
+  lyo migrate status           list migrations and whether they are applied
+  lyo config check             print the effective configuration (secrets masked); exit 1 when invalid
+  lyo config keygen            print a new random signing key for LYO_AUTH_SIGNING_KEYS
+  lyo flags list               show feature flags, their defaults and overrides
+  lyo flags set NAME on|off    override a flag for every node
+  lyo flags reset NAME         remove the override
+  lyo version                  print the version
+
+Settings come from LYO_* environment variables (see README); LYO_CONFIG_FILE names
+an optional file of the same NAME=value lines.
+`
+
+// ErrUsage marks a command line Lyo does not understand.
+var ErrUsage = errors.New("usage")
+
+// Run is the whole program: main only calls it.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return fmt.Errorf("%w: name a command", ErrUsage)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(stdout)
+		noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations on start")
+		if err := fs.Parse(rest); err != nil {
+			return fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		return runServe(ctx, getenv, stdout, *noMigrate)
+	case "migrate":
+		return runMigrate(ctx, rest, getenv, stdout)
+	case "config":
+		return runConfig(ctx, rest, getenv, stdout)
+	case "flags":
+		return runFlags(ctx, rest, getenv, stdout)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, versionString())
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stdout, usage)
+	return fmt.Errorf("%w: unknown command %q", ErrUsage, cmd)
+}
+
+func versionString() string {
+	v := Version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var rev, modified string
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value
+			}
+		}
+		if rev != "" {
+			if len(rev) > 12 {
+				rev = rev[:12]
+			}
+			v += " (" + rev
+			if modified == "true" {
+				v += ", modified"
+			}
+			v += ")"
+		}
+		v += " " + bi.GoVersion
+	}
+	return "lyo " + strings.TrimSpace(v)
+}

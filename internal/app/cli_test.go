@@ -1,0 +1,95 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/lyolearn/lyo/internal/config"
+	"github.com/lyolearn/lyo/internal/store/pgtest"
+)
+
+func run(t *testing.T, getenv func(string) string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := Run(context.Background(), args, getenv, &out)
+	return out.String(), err
+}
+
+func TestCLI(t *testing.T) {
+	dbs := map[string]func(testing.TB) string{"sqlite": func(testing.TB) string { return "" }}
+	if os.Getenv(pgtest.EnvURL) != "" {
+		dbs["postgres"] = pgtest.EmptyURL // an unmigrated database
+	}
+	for engine, dbURL := range dbs {
+		t.Run(engine, func(t *testing.T) {
+			getenv := testEnv(t, dbURL(t), nil)
+			out, err := run(t, getenv, "migrate", "status")
+			if err != nil || !strings.Contains(out, "0001") || !strings.Contains(out, "pending") {
+				t.Fatalf("status before migrating: %v\n%s", err, out)
+			}
+			if out, err = run(t, getenv, "migrate", "up"); err != nil || !strings.Contains(out, "applied 0001") {
+				t.Fatalf("migrate up: %v\n%s", err, out)
+			}
+			if out, err = run(t, getenv, "migrate", "up"); err != nil || !strings.Contains(out, "(0 applied now)") {
+				t.Fatalf("second migrate up: %v\n%s", err, out)
+			}
+			if out, err = run(t, getenv, "migrate", "status"); err != nil || strings.Contains(out, "pending") {
+				t.Fatalf("status after migrating: %v\n%s", err, out)
+			}
+			if out, err = run(t, getenv, "flags", "set", "maintenance", "on"); err != nil {
+				t.Fatalf("flags set: %v\n%s", err, out)
+			}
+			if out, err = run(t, getenv, "flags", "list"); err != nil || !strings.Contains(out, "maintenance") || !strings.Contains(out, "true (by cli") {
+				t.Fatalf("flags list: %v\n%s", err, out)
+			}
+			if _, err = run(t, getenv, "flags", "set", "nope", "on"); err == nil {
+				t.Error("flags set accepted an unknown flag")
+			}
+			if _, err = run(t, getenv, "flags", "reset", "maintenance"); err != nil {
+				t.Errorf("flags reset: %v", err)
+			}
+		})
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	prod := func(extra map[string]string) func(string) string {
+		m := map[string]string{"LYO_ENV": "production", "LYO_DATABASE_URL": "postgres://lyo:hunter2@db/lyo"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return func(k string) string { return m[k] }
+	}
+	out, err := run(t, prod(nil), "config", "check")
+	if err == nil || !strings.Contains(err.Error(), "LYO_AUTH_SIGNING_KEYS") {
+		t.Errorf("production without a signing key passed the check: %v", err)
+	}
+	if strings.Contains(out, "hunter2") || !strings.Contains(out, "LYO_DATABASE_URL=postgres://lyo:****@db/lyo") {
+		t.Errorf("config check printed a secret, or hid too much:\n%s", out)
+	}
+	key, err := run(t, prod(nil), "config", "keygen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := config.DecodeSigningKey(strings.TrimSpace(key)); err != nil {
+		t.Errorf("keygen printed an unusable key %q: %v", key, err)
+	}
+	if out, err := run(t, prod(map[string]string{"LYO_AUTH_SIGNING_KEYS": strings.TrimSpace(key)}), "config", "check"); err != nil || !strings.Contains(out, "valid for production") {
+		t.Errorf("a complete production config failed: %v\n%s", err, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{nil, {"frobnicate"}, {"migrate"}, {"migrate", "down"}, {"config"}, {"serve", "--bogus"}} {
+		if _, err := run(t, testEnv(t, "", nil), args...); !errors.Is(err, ErrUsage) {
+			t.Errorf("lyo %v: err = %v, want a usage error", args, err)
+		}
+	}
+	if out, err := run(t, nil, "version"); err != nil || !strings.HasPrefix(out, "lyo ") {
+		t.Errorf("version: %q %v", out, err)
+	}
+}

@@ -1,0 +1,120 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/lyolearn/lyo/internal/apidoc"
+	"github.com/lyolearn/lyo/internal/config"
+	"github.com/lyolearn/lyo/internal/store/pgtest"
+)
+
+// engines are the databases every HTTP scenario runs against. PostgreSQL joins
+// when LYO_TEST_POSTGRES_URL is set (CI always sets it).
+func engines(t *testing.T) map[string]func(t testing.TB) string {
+	t.Helper()
+	m := map[string]func(t testing.TB) string{"sqlite": func(testing.TB) string { return "" }}
+	if os.Getenv(pgtest.EnvURL) != "" {
+		m["postgres"] = pgtest.URL
+	}
+	return m
+}
+
+// testEnv is a configuration for a throwaway node: its own data directory and
+// database, quiet logs, and any overrides the test sets.
+func testEnv(t *testing.T, dbURL string, overrides map[string]string) func(string) string {
+	t.Helper()
+	m := map[string]string{
+		"LYO_DATA_DIR":     t.TempDir(),
+		"LYO_DATABASE_URL": dbURL,
+		"LYO_HTTP_ADDR":    "127.0.0.1:0",
+		"LYO_LOG_LEVEL":    "error",
+	}
+	for k, v := range overrides {
+		m[k] = v
+	}
+	return func(k string) string { return m[k] }
+}
+
+// newTestServer builds a fully wired, migrated node.
+func newTestServer(t *testing.T, getenv func(string) string) *server {
+	t.Helper()
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTestServerFromConfig(t, cfg, io.Discard)
+}
+
+func newTestServerFromConfig(t *testing.T, cfg *config.Config, logs io.Writer) *server {
+	t.Helper()
+	s, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.close)
+	return s
+}
+
+// apiSpec loads the served OpenAPI document once per test.
+type apiSpec struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+func loadSpec(t *testing.T) *apiSpec {
+	t.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(apidoc.Document())
+	if err != nil {
+		t.Fatalf("load OpenAPI document: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the OpenAPI document is invalid: %v", err)
+	}
+	r, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &apiSpec{doc: doc, router: r}
+}
+
+// check validates a response against the document: the route must be documented,
+// the status listed, and a JSON body must match its schema.
+func (s *apiSpec) check(t *testing.T, req *http.Request, w *httptest.ResponseRecorder) {
+	t.Helper()
+	route, params, err := s.router.FindRoute(req)
+	if err != nil {
+		if w.Code == http.StatusNotFound || w.Code == http.StatusMethodNotAllowed || w.Code == http.StatusBadRequest {
+			return // unknown routes are answered by the generic problem contract
+		}
+		t.Errorf("%s %s is not in the OpenAPI document: %v", req.Method, req.URL.Path, err)
+		return
+	}
+	ct := w.Header().Get("Content-Type")
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 w.Code,
+		Header:                 w.Header(),
+		Body:                   io.NopCloser(bytes.NewReader(w.Body.Bytes())),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			ExcludeResponseBody:   !strings.Contains(ct, "json"),
+		},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s answered %d, which the document does not describe: %v", req.Method, req.URL.Path, w.Code, err)
+	}
+}

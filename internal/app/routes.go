@@ -1,0 +1,43 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/lyolearn/lyo/internal/apidoc"
+	"github.com/lyolearn/lyo/internal/flags"
+	"github.com/lyolearn/lyo/internal/httpx"
+)
+
+// routes is the route table of the whole API. Each domain adds its own block.
+func (s *server) routes() {
+	rt := s.router
+	rt.Handle(
+		httpx.Route{Method: "GET", Path: "/healthz", Access: httpx.Public, Handler: s.health.LiveHandler},
+		httpx.Route{Method: "GET", Path: "/readyz", Access: httpx.Public, Handler: s.health.ReadyHandler},
+		httpx.Route{Method: "GET", Path: "/api/v1/version", Access: httpx.Public, Handler: s.version},
+		httpx.Route{Method: "GET", Path: "/openapi.json", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeDocument)},
+		httpx.Route{Method: "GET", Path: "/docs", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeBrowser)},
+		httpx.Route{Method: "GET", Path: "/docs/{asset}", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeAsset)},
+		httpx.Route{Method: "GET", Path: "/{$}", Access: httpx.Public, Handler: apidoc.ServeLanding},
+	)
+	if s.cfg.MetricsAddr == "" {
+		metrics := s.metrics.Handler()
+		rt.Handle(httpx.Route{Method: "GET", Path: "/metrics", Access: httpx.Public,
+			Handler: func(w http.ResponseWriter, r *http.Request) error { metrics.ServeHTTP(w, r); return nil }})
+	}
+	rt.MapError(flags.ErrUnknown, http.StatusNotFound, "unknown_flag")
+}
+
+// docsOnly serves h while the api_docs flag is on, and a 404 otherwise.
+func (s *server) docsOnly(h httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if !s.flags.Enabled(r.Context(), flags.APIDocs) {
+			return httpx.Errorf(http.StatusNotFound, "not_found", "API documentation is switched off on this server")
+		}
+		return h(w, r)
+	}
+}
+
+func (s *server) version(w http.ResponseWriter, r *http.Request) error {
+	return httpx.WriteJSON(w, http.StatusOK, map[string]string{"name": "lyo", "version": versionString()})
+}

@@ -1,0 +1,156 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lyolearn/lyo/internal/config"
+	"github.com/lyolearn/lyo/internal/flags"
+	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/obs"
+	"github.com/lyolearn/lyo/internal/store"
+)
+
+// server is one node's wired parts. newServer builds it; close releases it.
+type server struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	db      store.Store
+	redis   *redis.Client // nil without LYO_REDIS_URL
+	flags   *flags.Service
+	metrics *obs.Metrics
+	health  *obs.Health
+	router  *httpx.Router
+	handler http.Handler // router inside the middleware stack
+}
+
+func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, migrate bool) (s *server, err error) {
+	s = &server{cfg: cfg, log: log, metrics: obs.NewMetrics()}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	if s.db, err = openStore(ctx, cfg, log); err != nil {
+		return nil, err
+	}
+	if migrate {
+		if err = s.db.Migrate(ctx); err != nil {
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	if cfg.RedisURL != "" {
+		opts, perr := redis.ParseURL(cfg.RedisURL)
+		if perr != nil {
+			return nil, fmt.Errorf("LYO_REDIS_URL: %w", perr)
+		}
+		s.redis = redis.NewClient(opts)
+		if cfg.IsProduction() {
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			if err = s.redis.Ping(pctx).Err(); err != nil {
+				return nil, fmt.Errorf("LYO_REDIS_URL: redis unreachable: %w", err)
+			}
+		}
+	}
+	if s.flags, err = flags.NewService(s.db, cfg.Flags, 5*time.Second, time.Now, log); err != nil {
+		return nil, err
+	}
+	s.metrics.RegisterPool(s.db.Engine(), s.db.PoolStats)
+	s.health = obs.NewHealth(2*time.Second, func(ctx context.Context, check string, err error) {
+		log.WarnContext(ctx, "readiness check failing", "check", check, "error", err)
+	})
+	s.addChecks()
+
+	s.router = httpx.NewRouter(log, cfg.MaxBodyBytes, cfg.RequestTimeout)
+	s.routes()
+	s.handler = s.middleware(s.router)
+	return s, nil
+}
+
+// openStore opens the configured database; in production an unreachable one is a
+// start-up error naming the setting.
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store.Store, error) {
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DatabaseMaxConns, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("LYO_DATABASE_URL: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.Ping(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("LYO_DATABASE_URL: database unreachable: %w", err)
+	}
+	return db, nil
+}
+
+func (s *server) addChecks() {
+	s.health.Add(obs.Check{Name: "database", Run: s.db.Ping})
+	if s.redis != nil {
+		s.health.Add(obs.Check{Name: "redis", Run: func(ctx context.Context) error { return s.redis.Ping(ctx).Err() }})
+	}
+	for _, tool := range []string{"ffmpeg", "ffprobe"} {
+		s.health.Add(obs.Check{Name: tool, Optional: true, Run: func(context.Context) error {
+			if _, err := exec.LookPath(tool); err != nil {
+				return obs.Reason(tool + " is not installed; video processing is unavailable")
+			}
+			return nil
+		}})
+	}
+}
+
+// middleware wraps h in the stack every request passes, outermost first.
+func (s *server) middleware(h http.Handler) http.Handler {
+	stack := []func(http.Handler) http.Handler{
+		httpx.RequestIDs,
+		httpx.ClientIPs(s.cfg.TrustedProxies),
+		httpx.Recover(s.log),
+		httpx.AccessLog(s.log),
+		httpx.Metrics(s.metrics),
+		httpx.CORS(s.cfg.CORSOrigins, s.cfg.CORSAllowCredentials),
+		httpx.SecurityHeaders,
+		httpx.Compress,
+		s.maintenance,
+	}
+	for i := len(stack) - 1; i >= 0; i-- {
+		h = stack[i](h)
+	}
+	return h
+}
+
+// maintenance answers writes under /api/ with 503 while the flag is on. Admin
+// routes stay open so the flag can be turned off again.
+func (s *server) maintenance(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			if isAPI(r.URL.Path) && !isAdmin(r.URL.Path) && s.flags.Enabled(r.Context(), flags.Maintenance) {
+				httpx.WriteProblem(w, r, &httpx.Error{Status: http.StatusServiceUnavailable, Code: "maintenance",
+					Detail: "Lyo is in maintenance and read-only; try again shortly",
+					Header: http.Header{"Retry-After": {"60"}}})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isAPI(p string) bool   { return strings.HasPrefix(p, "/api/") }
+func isAdmin(p string) bool { return strings.HasPrefix(p, "/api/v1/admin/") }
+
+func (s *server) close() {
+	if s.redis != nil {
+		s.redis.Close()
+	}
+	if s.db != nil {
+		s.db.Close()
+	}
+}

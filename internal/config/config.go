@@ -1,0 +1,77 @@
+// Package config holds Lyo's settings: one struct, filled from LYO_* environment
+// variables and an optional file of the same names, with defaults that run on a bare
+// laptop. Validate fails closed in production; String masks every secret.
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Environments Lyo knows.
+const (
+	Development = "development"
+	Staging     = "staging"
+	Production  = "production"
+)
+
+// Config is every setting Lyo reads. The settings table in settings.go is the
+// single description of names, defaults and secrecy; README's table is checked
+// against it by a test.
+type Config struct {
+	Env           string
+	HTTPAddr      string
+	MetricsAddr   string // empty: /metrics on the main listener
+	PublicBaseURL string
+	DataDir       string
+
+	DatabaseURL      string
+	DatabaseMaxConns int32
+	AutoMigrate      bool
+	RedisURL         string
+
+	LogLevel  string
+	LogFormat string // text | json
+
+	CORSOrigins          []string
+	CORSAllowCredentials bool
+	TrustedProxies       []netip.Prefix
+
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+	RequestTimeout    time.Duration // write deadline of ordinary routes
+	ShutdownDelay     time.Duration // readiness is false this long before draining starts
+	ShutdownGrace     time.Duration // in-flight requests get this long to finish
+	MaxBodyBytes      int64
+
+	// AuthSigningKeys are Ed25519 private keys (base64 of the 32-byte seed), the
+	// first signs, all verify. Empty outside production: a key is generated once
+	// and stored in the database.
+	AuthSigningKeys []string
+
+	// Flags are the defaults of feature flags; operators override them at run time.
+	Flags map[string]bool
+}
+
+// IsProduction reports whether the strictest rules apply.
+func (c *Config) IsProduction() bool { return c.Env == Production }
+
+// FieldError names one setting that is wrong and why.
+type FieldError struct {
+	Setting string
+	Problem string
+}
+
+// ValidationError lists every invalid setting at once, so an operator fixes them in one go.
+type ValidationError []FieldError
+
+func (v ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("invalid configuration:")
+	for _, f := range v {
+		fmt.Fprintf(&b, "\n  %s: %s", f.Setting, f.Problem)
+	}
+	return b.String()
+}

@@ -1,0 +1,199 @@
+package httpx
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+type ctxKey struct{}
+
+// reqInfo is what the middleware learns about a request on its way in, and what the
+// router fills in once it has matched a route. Outer middleware read it after the
+// handler returns, when r.Pattern is no longer in reach.
+type reqInfo struct {
+	requestID string
+	clientIP  netip.Addr
+	https     bool
+	route     string // the matched pattern, or "unmatched"
+	errCode   string // the problem code answered, if any
+}
+
+func info(ctx context.Context) *reqInfo {
+	if ri, ok := ctx.Value(ctxKey{}).(*reqInfo); ok {
+		return ri
+	}
+	return &reqInfo{}
+}
+
+// RequestID returns the request's ID, or "" outside a request.
+func RequestID(ctx context.Context) string { return info(ctx).requestID }
+
+// ClientIP returns the client address as decided by the trusted-proxy rules.
+func ClientIP(ctx context.Context) netip.Addr { return info(ctx).clientIP }
+
+// RoutePattern returns the pattern the router matched, "unmatched" when none did.
+func RoutePattern(ctx context.Context) string { return info(ctx).route }
+
+// RequestIDHeader carries the request ID both ways.
+const RequestIDHeader = "X-Request-ID"
+
+// ParseRequestID accepts a client's request ID when it is safe to log and echo:
+// 1 to 128 characters of letters, digits and . _ : -.
+func ParseRequestID(s string) (string, bool) {
+	if len(s) == 0 || len(s) > 128 {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '.' || c == '_' || c == ':' || c == '-'
+		if !ok {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// RequestIDs is the outermost middleware: it gives every request an ID (the
+// client's when sane), echoes it, and wraps the writer so later middleware can see
+// the status and size of the response.
+func RequestIDs(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ok := ParseRequestID(r.Header.Get(RequestIDHeader))
+		if !ok {
+			id = newRequestID()
+		}
+		ri := &reqInfo{requestID: id, route: "unmatched", https: r.TLS != nil}
+		w.Header().Set(RequestIDHeader, id)
+		rec := &Recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), ctxKey{}, ri)))
+	})
+}
+
+// Recorder remembers the status and size of a response.
+type Recorder struct {
+	http.ResponseWriter
+	Status int
+	Bytes  int64
+}
+
+// WriteHeader records the first status sent.
+func (r *Recorder) WriteHeader(status int) {
+	if r.Status == 0 {
+		r.Status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *Recorder) Write(b []byte) (int, error) {
+	if r.Status == 0 {
+		r.Status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.Bytes += int64(n)
+	return n, err
+}
+
+// Flush lets streams through.
+func (r *Recorder) Flush() {
+	if r.Status == 0 {
+		r.Status = http.StatusOK
+	}
+	http.NewResponseController(r.ResponseWriter).Flush()
+}
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (r *Recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Hijack is supported only when the underlying writer supports it.
+func (r *Recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if h, ok := r.ResponseWriter.(http.Hijacker); ok {
+		return h.Hijack()
+	}
+	return nil, nil, errors.New("hijack not supported")
+}
+
+func recorderOf(w http.ResponseWriter) *Recorder {
+	for {
+		if rec, ok := w.(*Recorder); ok {
+			return rec
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return nil
+		}
+		w = u.Unwrap()
+	}
+}
+
+// ClientIPs decides the client address. X-Forwarded-For is believed only when the
+// peer is a trusted proxy, and then walked from the right past every trusted hop:
+// the first untrusted address is the client. Everything after (logs, limits) uses it.
+func ClientIPs(trusted []netip.Prefix) func(http.Handler) http.Handler {
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ri := info(r.Context())
+			peer := remoteAddr(r.RemoteAddr)
+			ri.clientIP = peer
+			if peer.IsValid() && isTrusted(peer) {
+				ri.clientIP = forwardedClient(r.Header.Values("X-Forwarded-For"), peer, isTrusted)
+				if r.Header.Get("X-Forwarded-Proto") == "https" {
+					ri.https = true
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func remoteAddr(s string) netip.Addr {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
+	}
+	a, _ := netip.ParseAddr(s)
+	return a.Unmap()
+}
+
+func forwardedClient(values []string, peer netip.Addr, trusted func(netip.Addr) bool) netip.Addr {
+	var hops []string
+	for _, v := range values {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				hops = append(hops, h)
+			}
+		}
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(hops[i])
+		if err != nil {
+			return client // garbage from here leftwards is the client's own claim
+		}
+		client = a.Unmap()
+		if !trusted(client) {
+			return client
+		}
+	}
+	return client
+}

@@ -1,0 +1,258 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// HandlerFunc is a handler that returns its error instead of writing it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Access declares who may call a route. The zero value is invalid on purpose: a
+// route that does not say who may call it is refused at registration.
+type Access struct {
+	kind string
+	role string
+}
+
+// The kinds of access a route can declare.
+var (
+	Public  = Access{kind: "public"}
+	AnyUser = Access{kind: "user"}
+	// Owner routes admit any signed-in user; the handler answers 404 for objects
+	// that belong to someone else.
+	Owner = Access{kind: "owner"}
+)
+
+// Role admits users who hold the role (or one above it; the authorizer decides).
+func Role(role string) Access { return Access{kind: "role", role: role} }
+
+// IsPublic reports whether anyone may call the route.
+func (a Access) IsPublic() bool { return a.kind == "public" }
+
+// RoleName is the role a Role access requires, "" otherwise.
+func (a Access) RoleName() string { return a.role }
+
+func (a Access) String() string {
+	if a.kind == "role" {
+		return "role:" + a.role
+	}
+	return a.kind
+}
+
+// NoTimeout marks a route (a stream, a long upload) that sets its own deadlines.
+const NoTimeout time.Duration = -1
+
+// Route is one line of the route table.
+type Route struct {
+	Method  string
+	Path    string // a ServeMux pattern path, e.g. /api/v1/content/{id}
+	Access  Access
+	Handler HandlerFunc
+	MaxBody int64         // 0: the router's default
+	Timeout time.Duration // write deadline; 0: the router's default; NoTimeout: none
+}
+
+// Pattern is the ServeMux pattern of the route.
+func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
+
+// Authorizer decides, before the handler reads the body, whether the request may
+// call a route; it returns the request with the caller in its context.
+type Authorizer func(r *http.Request, a Access) (*http.Request, error)
+
+// Router is a route table on the standard ServeMux and the one place that turns
+// handler errors into responses.
+type Router struct {
+	log       *slog.Logger
+	mux       *http.ServeMux
+	routes    []Route
+	errs      []errMapping
+	maxBody   int64
+	timeout   time.Duration
+	authorize Authorizer
+	fallback  http.Handler
+}
+
+type errMapping struct {
+	target error
+	status int
+	code   string
+}
+
+// NewRouter makes an empty router. maxBody and timeout are the defaults of routes
+// that do not set their own.
+func NewRouter(log *slog.Logger, maxBody int64, timeout time.Duration) *Router {
+	rt := &Router{log: log, mux: http.NewServeMux(), maxBody: maxBody, timeout: timeout}
+	rt.mux.HandleFunc("/", rt.unmatched)
+	return rt
+}
+
+// Handle registers routes. A route without an access declaration, or with a
+// pattern ServeMux rejects, is a programming error and panics at start-up.
+func (rt *Router) Handle(routes ...Route) {
+	for _, route := range routes {
+		if route.Access.kind == "" {
+			panic("httpx: route " + route.Pattern() + " declares no access")
+		}
+		rt.mux.Handle(route.Pattern(), rt.wrap(route))
+		rt.routes = append(rt.routes, route)
+	}
+}
+
+// Routes lists what is registered, in registration order.
+func (rt *Router) Routes() []Route { return slices.Clone(rt.routes) }
+
+// MapError makes every handler error that wraps target answer status and code,
+// with target's text as the detail. Domains' sentinel errors are mapped here once.
+func (rt *Router) MapError(target error, status int, code string) {
+	rt.errs = append(rt.errs, errMapping{target, status, code})
+}
+
+// SetAuthorizer installs the access check. Until one is set, only public routes answer.
+func (rt *Router) SetAuthorizer(a Authorizer) { rt.authorize = a }
+
+// SetFallback serves paths outside /api/ that no route matches (the console).
+func (rt *Router) SetFallback(h http.Handler) { rt.fallback = h }
+
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if canon := canonicalPath(r.URL.Path); canon != r.URL.Path {
+		WriteProblem(w, r, Errorf(http.StatusBadRequest, "invalid_path", "the path is not canonical; did you mean %s?", canon))
+		info(r.Context()).errCode = "invalid_path"
+		return
+	}
+	rt.mux.ServeHTTP(w, r)
+}
+
+func canonicalPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+var probeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// unmatched answers what no route took: 405 with Allow when the path exists under
+// other methods, the fallback for non-API paths, else a problem+json 404.
+func (rt *Router) unmatched(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range probeMethods {
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := rt.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		allow = append(allow, http.MethodOptions)
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		rt.fail(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Detail: r.Method + " is not allowed here; use " + strings.Join(allow, ", ")})
+		return
+	}
+	if rt.fallback != nil && r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+		rt.fallback.ServeHTTP(w, r)
+		return
+	}
+	rt.fail(w, r, Errorf(http.StatusNotFound, "not_found", "no route for %s %s", r.Method, r.URL.Path))
+}
+
+func (rt *Router) wrap(route Route) http.Handler {
+	maxBody := cmpOr(route.MaxBody, rt.maxBody)
+	timeout := cmpOr(route.Timeout, rt.timeout)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info(r.Context()).route = route.Path
+		if timeout > 0 {
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(timeout))
+			ctx, cancel := context.WithTimeout(r.Context(), timeout)
+			defer cancel()
+			r = r.WithContext(ctx)
+		}
+		if err := rt.serve(w, r, route, maxBody); err != nil {
+			rt.fail(w, r, err)
+		}
+	})
+}
+
+// serve runs the per-route steps in order: body limit, authorization, handler.
+func (rt *Router) serve(w http.ResponseWriter, r *http.Request, route Route, maxBody int64) error {
+	if r.ContentLength > maxBody {
+		return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxBody)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if !route.Access.IsPublic() {
+		if rt.authorize == nil {
+			return Errorf(http.StatusUnauthorized, "unauthenticated", "sign in to use this route")
+		}
+		var err error
+		if r, err = rt.authorize(r, route.Access); err != nil {
+			return err
+		}
+	}
+	return route.Handler(w, r)
+}
+
+func cmpOr[T int64 | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// fail is the one place a handler error becomes a response.
+func (rt *Router) fail(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	he := rt.classify(ctx, err)
+	info(ctx).errCode = he.Code
+	if he.Status >= 500 {
+		rt.log.ErrorContext(ctx, "request failed", "request_id", RequestID(ctx), "route", RoutePattern(ctx),
+			"status", he.Status, "code", he.Code, "error", err)
+	}
+	if rec := recorderOf(w); rec != nil && rec.Status != 0 {
+		return // the response has started; the log line is all we can do
+	}
+	if he.Status == statusClientClosed {
+		w.WriteHeader(he.Status)
+		return
+	}
+	WriteProblem(w, r, he)
+}
+
+// statusClientClosed records a request whose client went away (nginx's 499).
+const statusClientClosed = 499
+
+func (rt *Router) classify(ctx context.Context, err error) *Error {
+	var he *Error
+	if errors.As(err, &he) {
+		return he
+	}
+	for _, m := range rt.errs {
+		if errors.Is(err, m.target) {
+			return &Error{Status: m.status, Code: m.code, Detail: m.target.Error(), Err: err}
+		}
+	}
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %s bytes", strconv.FormatInt(tooLarge.Limit, 10))
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return &Error{Status: statusClientClosed, Code: "client_closed", Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "timeout", Detail: "the request took too long", Err: err}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal", Detail: "internal error", Err: err}
+}

@@ -1,0 +1,101 @@
+package obs
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/lyolearn/lyo/internal/store/poolstat"
+)
+
+// Metrics is the process's Prometheus registry and the HTTP measurements.
+// It implements httpx.Observer.
+type Metrics struct {
+	Registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+	errors   *prometheus.CounterVec
+}
+
+// NewMetrics registers the HTTP, Go runtime and process collectors.
+func NewMetrics() *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "lyo_http_requests_total", Help: "HTTP requests answered, by route pattern, method and status class.",
+		}, []string{"route", "method", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "lyo_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route pattern, method and status class.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method", "status"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "lyo_http_requests_in_flight", Help: "HTTP requests being served now.",
+		}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "lyo_http_errors_total", Help: "Error responses by category (validation, auth, forbidden, not_found, conflict, rate_limited, dependency, internal) and problem code.",
+		}, []string{"category", "code"}),
+	}
+	reg.MustRegister(m.requests, m.duration, m.inFlight, m.errors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// RequestStarted counts a request in flight.
+func (m *Metrics) RequestStarted() { m.inFlight.Inc() }
+
+// RequestDone records an answered request.
+func (m *Metrics) RequestDone(route, method string, status int, d time.Duration) {
+	m.inFlight.Dec()
+	class := strconv.Itoa(status/100) + "xx"
+	m.requests.WithLabelValues(route, normMethod(method), class).Inc()
+	m.duration.WithLabelValues(route, normMethod(method), class).Observe(d.Seconds())
+}
+
+// ErrorAnswered counts an error response.
+func (m *Metrics) ErrorAnswered(category, code string) {
+	if code == "" {
+		code = "unknown"
+	}
+	m.errors.WithLabelValues(category, code).Inc()
+}
+
+// normMethod keeps label cardinality bounded whatever methods clients invent.
+func normMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "OTHER"
+}
+
+// Handler serves the registry in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+}
+
+// RegisterPool exports a database pool's state, read at scrape time.
+func (m *Metrics) RegisterPool(engine string, stats func() poolstat.Stats) {
+	labels := prometheus.Labels{"engine": engine}
+	gauge := func(name, help string, f func(poolstat.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels},
+			func() float64 { return f(stats()) })
+	}
+	m.Registry.MustRegister(
+		gauge("lyo_db_connections_open", "Database connections open.", func(s poolstat.Stats) float64 { return float64(s.Open) }),
+		gauge("lyo_db_connections_in_use", "Database connections in use.", func(s poolstat.Stats) float64 { return float64(s.InUse) }),
+		gauge("lyo_db_connections_idle", "Database connections idle.", func(s poolstat.Stats) float64 { return float64(s.Idle) }),
+		gauge("lyo_db_connections_max", "Database pool size limit.", func(s poolstat.Stats) float64 { return float64(s.MaxOpen) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lyo_db_connection_waits_total", Help: "Times a caller waited for a database connection.", ConstLabels: labels},
+			func() float64 { return float64(stats().WaitCount) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lyo_db_connection_wait_seconds_total", Help: "Time callers spent waiting for a database connection.", ConstLabels: labels},
+			func() float64 { return stats().WaitDuration.Seconds() }),
+	)
+}
