@@ -1,0 +1,53 @@
+// Package id makes the opaque identifiers Lyo hands out: 26 characters of
+// lower-case Crockford base32 holding a millisecond timestamp and 80 random bits,
+// so IDs sort by creation time (keyset pagination uses that) and never collide in
+// practice across nodes.
+package id
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"time"
+)
+
+const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// Len is the length of every ID.
+const Len = 26
+
+// New returns a fresh ID for time now.
+func New(now time.Time) string {
+	var b [16]byte
+	ms := uint64(now.UnixMilli())
+	binary.BigEndian.PutUint64(b[:8], ms<<16)
+	_, _ = rand.Read(b[6:])
+	return encode(b)
+}
+
+// encode writes 128 bits as 26 base32 digits, most significant first (the first
+// digit carries the top 3 bits).
+func encode(b [16]byte) string {
+	hi := binary.BigEndian.Uint64(b[:8])
+	lo := binary.BigEndian.Uint64(b[8:])
+	var out [Len]byte
+	for i := Len - 1; i >= 0; i-- {
+		out[i] = alphabet[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return string(out[:])
+}
+
+// Valid reports whether s looks like an ID (cheap check before a database lookup).
+func Valid(s string) bool {
+	if len(s) != Len || s[0] > '7' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u') {
+			return false
+		}
+	}
+	return true
+}
