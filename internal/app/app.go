@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 )
@@ -23,6 +24,9 @@ Usage:
   lyo migrate status           list migrations and whether they are applied
   lyo config check             print the effective configuration (secrets masked); exit 1 when invalid
   lyo config keygen            print a new random signing key for LYO_AUTH_SIGNING_KEYS
+  lyo user create --email E [--password P | --password-stdin] [--role R] [--username U]
+                               create an account (e.g. the first admin); works while serve runs
+  lyo user token --id ID       print a short-lived access token for an existing user
   lyo flags list               show feature flags, their defaults and overrides
   lyo flags set NAME on|off    override a flag for every node
   lyo flags reset NAME         remove the override
@@ -37,6 +41,10 @@ var ErrUsage = errors.New("usage")
 
 // Run is the whole program: main only calls it.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	return run(ctx, args, getenv, os.Stdin, stdout)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return fmt.Errorf("%w: name a command", ErrUsage)
@@ -55,6 +63,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return runMigrate(ctx, rest, getenv, stdout)
 	case "config":
 		return runConfig(ctx, rest, getenv, stdout)
+	case "user":
+		return runUser(ctx, rest, getenv, stdin, stdout)
 	case "flags":
 		return runFlags(ctx, rest, getenv, stdout)
 	case "version", "--version", "-v":

@@ -12,10 +12,15 @@ import (
 	"github.com/lyolearn/lyo/internal/store/pgtest"
 )
 
-func run(t *testing.T, getenv func(string) string, args ...string) (string, error) {
+func runCLI(t *testing.T, getenv func(string) string, args ...string) (string, error) {
+	t.Helper()
+	return runCLIStdin(t, getenv, "", args...)
+}
+
+func runCLIStdin(t *testing.T, getenv func(string) string, stdin string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := Run(context.Background(), args, getenv, &out)
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out)
 	return out.String(), err
 }
 
@@ -27,29 +32,29 @@ func TestCLI(t *testing.T) {
 	for engine, dbURL := range dbs {
 		t.Run(engine, func(t *testing.T) {
 			getenv := testEnv(t, dbURL(t), nil)
-			out, err := run(t, getenv, "migrate", "status")
+			out, err := runCLI(t, getenv, "migrate", "status")
 			if err != nil || !strings.Contains(out, "0001") || !strings.Contains(out, "pending") {
 				t.Fatalf("status before migrating: %v\n%s", err, out)
 			}
-			if out, err = run(t, getenv, "migrate", "up"); err != nil || !strings.Contains(out, "applied 0001") {
+			if out, err = runCLI(t, getenv, "migrate", "up"); err != nil || !strings.Contains(out, "applied 0001") {
 				t.Fatalf("migrate up: %v\n%s", err, out)
 			}
-			if out, err = run(t, getenv, "migrate", "up"); err != nil || !strings.Contains(out, "(0 applied now)") {
+			if out, err = runCLI(t, getenv, "migrate", "up"); err != nil || !strings.Contains(out, "(0 applied now)") {
 				t.Fatalf("second migrate up: %v\n%s", err, out)
 			}
-			if out, err = run(t, getenv, "migrate", "status"); err != nil || strings.Contains(out, "pending") {
+			if out, err = runCLI(t, getenv, "migrate", "status"); err != nil || strings.Contains(out, "pending") {
 				t.Fatalf("status after migrating: %v\n%s", err, out)
 			}
-			if out, err = run(t, getenv, "flags", "set", "maintenance", "on"); err != nil {
+			if out, err = runCLI(t, getenv, "flags", "set", "maintenance", "on"); err != nil {
 				t.Fatalf("flags set: %v\n%s", err, out)
 			}
-			if out, err = run(t, getenv, "flags", "list"); err != nil || !strings.Contains(out, "maintenance") || !strings.Contains(out, "true (by cli") {
+			if out, err = runCLI(t, getenv, "flags", "list"); err != nil || !strings.Contains(out, "maintenance") || !strings.Contains(out, "true (by cli") {
 				t.Fatalf("flags list: %v\n%s", err, out)
 			}
-			if _, err = run(t, getenv, "flags", "set", "nope", "on"); err == nil {
+			if _, err = runCLI(t, getenv, "flags", "set", "nope", "on"); err == nil {
 				t.Error("flags set accepted an unknown flag")
 			}
-			if _, err = run(t, getenv, "flags", "reset", "maintenance"); err != nil {
+			if _, err = runCLI(t, getenv, "flags", "reset", "maintenance"); err != nil {
 				t.Errorf("flags reset: %v", err)
 			}
 		})
@@ -64,32 +69,32 @@ func TestConfigCheck(t *testing.T) {
 		}
 		return func(k string) string { return m[k] }
 	}
-	out, err := run(t, prod(nil), "config", "check")
+	out, err := runCLI(t, prod(nil), "config", "check")
 	if err == nil || !strings.Contains(err.Error(), "LYO_AUTH_SIGNING_KEYS") {
 		t.Errorf("production without a signing key passed the check: %v", err)
 	}
 	if strings.Contains(out, "hunter2") || !strings.Contains(out, "LYO_DATABASE_URL=postgres://lyo:****@db/lyo") {
 		t.Errorf("config check printed a secret, or hid too much:\n%s", out)
 	}
-	key, err := run(t, prod(nil), "config", "keygen")
+	key, err := runCLI(t, prod(nil), "config", "keygen")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := config.DecodeSigningKey(strings.TrimSpace(key)); err != nil {
 		t.Errorf("keygen printed an unusable key %q: %v", key, err)
 	}
-	if out, err := run(t, prod(map[string]string{"LYO_AUTH_SIGNING_KEYS": strings.TrimSpace(key)}), "config", "check"); err != nil || !strings.Contains(out, "valid for production") {
+	if out, err := runCLI(t, prod(map[string]string{"LYO_AUTH_SIGNING_KEYS": strings.TrimSpace(key)}), "config", "check"); err != nil || !strings.Contains(out, "valid for production") {
 		t.Errorf("a complete production config failed: %v\n%s", err, out)
 	}
 }
 
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{nil, {"frobnicate"}, {"migrate"}, {"migrate", "down"}, {"config"}, {"serve", "--bogus"}} {
-		if _, err := run(t, testEnv(t, "", nil), args...); !errors.Is(err, ErrUsage) {
+		if _, err := runCLI(t, testEnv(t, "", nil), args...); !errors.Is(err, ErrUsage) {
 			t.Errorf("lyo %v: err = %v, want a usage error", args, err)
 		}
 	}
-	if out, err := run(t, nil, "version"); err != nil || !strings.HasPrefix(out, "lyo ") {
+	if out, err := runCLI(t, nil, "version"); err != nil || !strings.HasPrefix(out, "lyo ") {
 		t.Errorf("version: %q %v", out, err)
 	}
 }

@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -37,10 +39,12 @@ func engines(t *testing.T) map[string]func(t testing.TB) string {
 func testEnv(t *testing.T, dbURL string, overrides map[string]string) func(string) string {
 	t.Helper()
 	m := map[string]string{
-		"LYO_DATA_DIR":     t.TempDir(),
-		"LYO_DATABASE_URL": dbURL,
-		"LYO_HTTP_ADDR":    "127.0.0.1:0",
-		"LYO_LOG_LEVEL":    "error",
+		"LYO_DATA_DIR":            t.TempDir(),
+		"LYO_DATABASE_URL":        dbURL,
+		"LYO_HTTP_ADDR":           "127.0.0.1:0",
+		"LYO_LOG_LEVEL":           "error",
+		"LYO_PASSWORD_MEMORY_KIB": "64",
+		"LYO_PASSWORD_ITERATIONS": "1",
 	}
 	for k, v := range overrides {
 		m[k] = v
@@ -60,12 +64,37 @@ func newTestServer(t *testing.T, getenv func(string) string) *server {
 
 func newTestServerFromConfig(t *testing.T, cfg *config.Config, logs io.Writer) *server {
 	t.Helper()
-	s, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})), true)
+	return newTestServerAt(t, cfg, logs, time.Now)
+}
+
+func newTestServerAt(t *testing.T, cfg *config.Config, logs io.Writer, now func() time.Time) *server {
+	t.Helper()
+	s, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})), true, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.close)
 	return s
+}
+
+// clock is a test's time: it stands still until the test moves it.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Now().UTC().Truncate(time.Second)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
 }
 
 // apiSpec loads the served OpenAPI document once per test.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/lyolearn/lyo/internal/apidoc"
+	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/cursor"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
 )
@@ -12,20 +14,22 @@ import (
 func (s *server) routes() {
 	rt := s.router
 	rt.Handle(
-		httpx.Route{Method: "GET", Path: "/healthz", Access: httpx.Public, Handler: s.health.LiveHandler},
-		httpx.Route{Method: "GET", Path: "/readyz", Access: httpx.Public, Handler: s.health.ReadyHandler},
+		httpx.Route{Method: "GET", Path: "/healthz", Access: httpx.Public, Limit: noLimit, Handler: s.health.LiveHandler},
+		httpx.Route{Method: "GET", Path: "/readyz", Access: httpx.Public, Limit: noLimit, Handler: s.health.ReadyHandler},
 		httpx.Route{Method: "GET", Path: "/api/v1/version", Access: httpx.Public, Handler: s.version},
 		httpx.Route{Method: "GET", Path: "/openapi.json", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeDocument)},
 		httpx.Route{Method: "GET", Path: "/docs", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeBrowser)},
 		httpx.Route{Method: "GET", Path: "/docs/{asset}", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeAsset)},
 		httpx.Route{Method: "GET", Path: "/{$}", Access: httpx.Public, Handler: apidoc.ServeLanding},
 	)
+	auth.Mount(rt, s.auth, s.cursors, s.loginThrottle)
+	flags.Mount(rt, s.flags, s.auth.Record)
+	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
 	if s.cfg.MetricsAddr == "" {
 		metrics := s.metrics.Handler()
-		rt.Handle(httpx.Route{Method: "GET", Path: "/metrics", Access: httpx.Public,
+		rt.Handle(httpx.Route{Method: "GET", Path: "/metrics", Access: httpx.Public, Limit: noLimit,
 			Handler: func(w http.ResponseWriter, r *http.Request) error { metrics.ServeHTTP(w, r); return nil }})
 	}
-	rt.MapError(flags.ErrUnknown, http.StatusNotFound, "unknown_flag")
 }
 
 // docsOnly serves h while the api_docs flag is on, and a 404 otherwise.

@@ -33,7 +33,7 @@ func runServe(ctx context.Context, getenv func(string) string, stdout io.Writer,
 	log := obs.NewLogger(stdout, cfg.LogLevel, cfg.LogFormat)
 	log.Info("starting lyo", "version", versionString(), "env", cfg.Env)
 	log.LogAttrs(ctx, slog.LevelInfo, "configuration", cfg.Attrs()...)
-	s, err := newServer(ctx, cfg, log, cfg.AutoMigrate && !noMigrate)
+	s, err := newServer(ctx, cfg, log, cfg.AutoMigrate && !noMigrate, time.Now)
 	if err != nil {
 		return err
 	}

@@ -6,15 +6,22 @@ import (
 	"log/slog"
 	"net/http"
 	"os/exec"
+	"runtime"
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/auth/password"
+	"github.com/lyolearn/lyo/internal/auth/token"
 	"github.com/lyolearn/lyo/internal/config"
+	"github.com/lyolearn/lyo/internal/cursor"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/obs"
+	"github.com/lyolearn/lyo/internal/ratelimit"
 	"github.com/lyolearn/lyo/internal/store"
 )
 
@@ -29,10 +36,15 @@ type server struct {
 	health  *obs.Health
 	router  *httpx.Router
 	handler http.Handler // router inside the middleware stack
+	limits  *ratelimit.Guard
+	cursors *cursor.Codec
+	auth    *auth.Service
+	now     func() time.Time
 }
 
-func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, migrate bool) (s *server, err error) {
-	s = &server{cfg: cfg, log: log, metrics: obs.NewMetrics()}
+// now is the clock of every service: tests move it; everything else passes time.Now.
+func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, migrate bool, now func() time.Time) (s *server, err error) {
+	s = &server{cfg: cfg, log: log, metrics: obs.NewMetrics(), now: now}
 	defer func() {
 		if err != nil {
 			s.close()
@@ -60,16 +72,20 @@ func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, migrat
 			}
 		}
 	}
-	if s.flags, err = flags.NewService(s.db, cfg.Flags, 5*time.Second, time.Now, log); err != nil {
+	if s.flags, err = flags.NewService(s.db, cfg.Flags, 5*time.Second, now, log); err != nil {
 		return nil, err
 	}
 	s.metrics.RegisterPool(s.db.Engine(), s.db.PoolStats)
+	if err = s.wireServices(ctx); err != nil {
+		return nil, err
+	}
 	s.health = obs.NewHealth(2*time.Second, func(ctx context.Context, check string, err error) {
 		log.WarnContext(ctx, "readiness check failing", "check", check, "error", err)
 	})
 	s.addChecks()
 
 	s.router = httpx.NewRouter(log, cfg.MaxBodyBytes, cfg.RequestTimeout)
+	s.router.SetLimiter(s.limit)
 	s.routes()
 	s.handler = s.middleware(s.router)
 	return s, nil
@@ -91,10 +107,51 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store
 	return db, nil
 }
 
+// wireServices builds the domain services on the store.
+func (s *server) wireServices(ctx context.Context) error {
+	cfg := s.cfg
+	signing, verify, err := signingKeys(ctx, cfg, s.db)
+	if err != nil {
+		return err
+	}
+	issuer, err := token.NewIssuer(signing, verify, "lyo", "lyo-api", cfg.AccessTokenTTL, s.now)
+	if err != nil {
+		return fmt.Errorf("LYO_AUTH_SIGNING_KEYS: %w", err)
+	}
+	cursorKey, err := sharedSecret(ctx, s.db, settingCursorKey, 32)
+	if err != nil {
+		return err
+	}
+	s.cursors = cursor.New(cursorKey)
+	params := password.Default
+	params.Memory, params.Time = cfg.PasswordMemoryKiB, cfg.PasswordIterations
+	if err := params.Validate(); err != nil {
+		return fmt.Errorf("LYO_PASSWORD_MEMORY_KIB: %w", err)
+	}
+	hasher := password.NewHasher(params, runtime.GOMAXPROCS(0))
+	s.auth = auth.NewService(s.db, hasher, issuer, s.log, auth.Options{RefreshTTL: cfg.RefreshTokenTTL, Now: s.now})
+
+	var lim ratelimit.Limiter = ratelimit.NewMemory(s.now)
+	if s.redis != nil {
+		lim = ratelimit.NewRedis(s.redis, cfg.RedisPrefix+"rl:", ratelimit.DefaultRedisTimeout)
+	}
+	limiterErrors := prometheus.NewCounter(prometheus.CounterOpts{Name: "lyo_ratelimit_errors_total",
+		Help: "Rate-limit checks the limiter could not answer (the request was let through or refused as configured)."})
+	s.metrics.Registry.MustRegister(limiterErrors)
+	s.limits = ratelimit.NewGuard(lim, cfg.RateLimitFailOpen, s.log, limiterErrors.Inc)
+	return nil
+}
+
 func (s *server) addChecks() {
 	s.health.Add(obs.Check{Name: "database", Run: s.db.Ping})
 	if s.redis != nil {
 		s.health.Add(obs.Check{Name: "redis", Run: func(ctx context.Context) error { return s.redis.Ping(ctx).Err() }})
+		s.health.Add(obs.Check{Name: "rate_limiter", Optional: true, Run: func(context.Context) error {
+			if s.limits.Healthy() != nil {
+				return obs.Reason("recent limit checks failed; requests are let through or refused as LYO_RATE_LIMIT_FAIL_OPEN says")
+			}
+			return nil
+		}})
 	}
 	for _, tool := range []string{"ffmpeg", "ffprobe"} {
 		s.health.Add(obs.Check{Name: tool, Optional: true, Run: func(context.Context) error {

@@ -51,6 +51,17 @@ type Config struct {
 	// and stored in the database.
 	AuthSigningKeys []string
 
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
+	// Argon2id cost of new password hashes; stored hashes keep theirs and are
+	// rehashed on login when weaker.
+	PasswordMemoryKiB  uint32
+	PasswordIterations uint32
+
+	RateLimit         bool
+	RateLimitFailOpen bool
+	RedisPrefix       string
+
 	// Flags are the defaults of feature flags; operators override them at run time.
 	Flags map[string]bool
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 )
 
 // FileVar names the optional settings file: lines of NAME=value, '#' comments.
@@ -117,6 +118,18 @@ func (c *Config) Validate() error {
 	}
 	if c.IsProduction() && len(c.AuthSigningKeys) == 0 {
 		add("LYO_AUTH_SIGNING_KEYS", "required in production (generate one with `lyo config keygen`)")
+	}
+	if c.IsProduction() && (c.PasswordMemoryKiB < 19456 || c.PasswordIterations < 2) {
+		add("LYO_PASSWORD_MEMORY_KIB", "production needs at least 19456 KiB and 2 iterations (OWASP's minimum for Argon2id)")
+	}
+	if c.IsProduction() && !c.RateLimit {
+		add("LYO_RATE_LIMIT", "rate limits cannot be switched off in production")
+	}
+	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
+		add("LYO_ACCESS_TOKEN_TTL", "use 1m to 24h (short is safer: 15m)")
+	}
+	if c.RefreshTokenTTL < c.AccessTokenTTL {
+		add("LYO_REFRESH_TOKEN_TTL", "must be longer than LYO_ACCESS_TOKEN_TTL")
 	}
 	if c.CORSAllowCredentials && slices.Contains(c.CORSOrigins, "*") {
 		add("LYO_CORS_ORIGINS", "`*` cannot be combined with LYO_CORS_ALLOW_CREDENTIALS=true; list the origins")

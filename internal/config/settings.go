@@ -106,6 +106,19 @@ var settings = []Setting{
 	{Name: "LYO_AUTH_SIGNING_KEYS", Default: "", Secret: true, Doc: "comma-separated base64 Ed25519 seeds; the first signs tokens, all verify (rotation). Required in production",
 		set: func(c *Config, v string) error { c.AuthSigningKeys = splitList(v); return nil },
 		get: func(c *Config) string { return strings.Join(c.AuthSigningKeys, ",") }},
+	durationSetting("LYO_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens", func(c *Config) *time.Duration { return &c.AccessTokenTTL }),
+	durationSetting("LYO_REFRESH_TOKEN_TTL", "720h", "lifetime of a refresh token (each use issues a new one)", func(c *Config) *time.Duration { return &c.RefreshTokenTTL }),
+	uintSetting("LYO_PASSWORD_MEMORY_KIB", "19456", "Argon2id memory per password hash, KiB (production needs at least 19456)", func(c *Config) *uint32 { return &c.PasswordMemoryKiB }),
+	uintSetting("LYO_PASSWORD_ITERATIONS", "2", "Argon2id passes per password hash (production needs at least 2)", func(c *Config) *uint32 { return &c.PasswordIterations }),
+	{Name: "LYO_RATE_LIMIT", Default: "true", Doc: "rate limits per client address and per user (switch off only for load tests)",
+		set: func(c *Config, v string) (err error) { c.RateLimit, err = parseBool(v); return err },
+		get: func(c *Config) string { return strconv.FormatBool(c.RateLimit) }},
+	{Name: "LYO_RATE_LIMIT_FAIL_OPEN", Default: "true", Doc: "when Redis cannot answer a limit check within 50 ms: `true` lets the request through, `false` refuses it",
+		set: func(c *Config, v string) (err error) { c.RateLimitFailOpen, err = parseBool(v); return err },
+		get: func(c *Config) string { return strconv.FormatBool(c.RateLimitFailOpen) }},
+	{Name: "LYO_REDIS_PREFIX", Default: "lyo:", Doc: "prefix of every Redis key Lyo writes (several deployments may share one Redis)",
+		set: func(c *Config, v string) error { c.RedisPrefix = v; return nil },
+		get: func(c *Config) string { return c.RedisPrefix }},
 	{Name: "LYO_FLAGS", Default: "", Doc: "feature flag defaults, e.g. `maintenance=false,api_docs=true`; runtime overrides win",
 		set: func(c *Config, v string) error {
 			c.Flags = map[string]bool{}
@@ -139,6 +152,19 @@ func durationSetting(name, def, doc string, field func(*Config) *time.Duration) 
 			return nil
 		},
 		get: func(c *Config) string { return field(c).String() }}
+}
+
+func uintSetting(name, def, doc string, field func(*Config) *uint32) Setting {
+	return Setting{Name: name, Default: def, Doc: doc,
+		set: func(c *Config, v string) error {
+			n, err := strconv.ParseUint(v, 10, 32)
+			if err != nil || n == 0 {
+				return fmt.Errorf("want a positive whole number")
+			}
+			*field(c) = uint32(n)
+			return nil
+		},
+		get: func(c *Config) string { return strconv.FormatUint(uint64(*field(c)), 10) }}
 }
 
 func oneOf(v string, allowed ...string) error {

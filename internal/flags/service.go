@@ -130,6 +130,20 @@ func (s *Service) List(ctx context.Context) ([]State, error) {
 	return out, nil
 }
 
+// Get shows one flag.
+func (s *Service) Get(ctx context.Context, name string) (State, error) {
+	states, err := s.List(ctx)
+	if err != nil {
+		return State{}, err
+	}
+	for _, st := range states {
+		if st.Name == name {
+			return st, nil
+		}
+	}
+	return State{}, fmt.Errorf("%w %q", ErrUnknown, name)
+}
+
 // Set stores an override; by names who set it.
 func (s *Service) Set(ctx context.Context, name string, enabled bool, by string) error {
 	if _, ok := s.defaults[name]; !ok {

@@ -23,6 +23,29 @@ type reqInfo struct {
 	https     bool
 	route     string // the matched pattern, or "unmatched"
 	errCode   string // the problem code answered, if any
+	caller    Caller // who the authorizer decided is calling
+}
+
+// Caller is who an authenticated request comes from, as the authorizer decided.
+type Caller struct {
+	UserID    string
+	Role      string
+	SessionID string // the sign-in (refresh-token family) the access token belongs to
+}
+
+type callerKey struct{}
+
+// CallerFrom returns the request's caller; ok is false for anonymous requests.
+func CallerFrom(ctx context.Context) (Caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(Caller)
+	return c, ok && c.UserID != ""
+}
+
+// WithCaller records the caller for the rest of the request: handlers, limits,
+// and the access log, which runs outside and reads it after the handler.
+func WithCaller(ctx context.Context, c Caller) context.Context {
+	info(ctx).caller = c
+	return context.WithValue(ctx, callerKey{}, c)
 }
 
 func info(ctx context.Context) *reqInfo {

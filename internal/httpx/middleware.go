@@ -60,6 +60,7 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 				slog.Int64("bytes", size),
 				slog.Duration("duration", time.Since(start)),
 				slog.String("client_ip", ri.clientIP.String()),
+				slog.String("user_id", ri.caller.UserID),
 			)
 		})
 	}

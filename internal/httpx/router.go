@@ -58,6 +58,7 @@ type Route struct {
 	Handler HandlerFunc
 	MaxBody int64         // 0: the router's default
 	Timeout time.Duration // write deadline; 0: the router's default; NoTimeout: none
+	Limit   string        // rate-limit group; "": the limiter's default for the method
 }
 
 // Pattern is the ServeMux pattern of the route.
@@ -66,6 +67,11 @@ func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 // Authorizer decides, before the handler reads the body, whether the request may
 // call a route; it returns the request with the caller in its context.
 type Authorizer func(r *http.Request, a Access) (*http.Request, error)
+
+// Limiter admits or refuses a request. The router calls it before authorization
+// (the caller is still unknown: limits by client address) and again after it for
+// signed-in callers (limits by user). It may set headers on w.
+type Limiter func(w http.ResponseWriter, r *http.Request, route Route) error
 
 // Router is a route table on the standard ServeMux and the one place that turns
 // handler errors into responses.
@@ -77,6 +83,7 @@ type Router struct {
 	maxBody   int64
 	timeout   time.Duration
 	authorize Authorizer
+	limit     Limiter
 	fallback  http.Handler
 }
 
@@ -117,6 +124,9 @@ func (rt *Router) MapError(target error, status int, code string) {
 
 // SetAuthorizer installs the access check. Until one is set, only public routes answer.
 func (rt *Router) SetAuthorizer(a Authorizer) { rt.authorize = a }
+
+// SetLimiter installs rate limiting.
+func (rt *Router) SetLimiter(l Limiter) { rt.limit = l }
 
 // SetFallback serves paths outside /api/ that no route matches (the console).
 func (rt *Router) SetFallback(h http.Handler) { rt.fallback = h }
@@ -188,12 +198,19 @@ func (rt *Router) wrap(route Route) http.Handler {
 	})
 }
 
-// serve runs the per-route steps in order: body limit, authorization, handler.
+// serve runs the per-route steps in order: body limit, rate limit by address,
+// authorization, rate limit by user, handler. The body is not read before the
+// caller is known to be allowed.
 func (rt *Router) serve(w http.ResponseWriter, r *http.Request, route Route, maxBody int64) error {
 	if r.ContentLength > maxBody {
 		return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxBody)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if rt.limit != nil {
+		if err := rt.limit(w, r, route); err != nil {
+			return err
+		}
+	}
 	if !route.Access.IsPublic() {
 		if rt.authorize == nil {
 			return Errorf(http.StatusUnauthorized, "unauthenticated", "sign in to use this route")
@@ -201,6 +218,11 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, route Route, max
 		var err error
 		if r, err = rt.authorize(r, route.Access); err != nil {
 			return err
+		}
+		if rt.limit != nil {
+			if err := rt.limit(w, r, route); err != nil {
+				return err
+			}
 		}
 	}
 	return route.Handler(w, r)

@@ -7,6 +7,7 @@ package id
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"sync"
 	"time"
 )
 
@@ -15,13 +16,39 @@ const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
 // Len is the length of every ID.
 const Len = 26
 
+// last is the previous ID this process made. Within one millisecond (or when a
+// test's clock stands still) the next ID is the last plus one, so IDs made one after
+// another by a node always sort in the order they were made.
+var last struct {
+	sync.Mutex
+	ms uint64
+	b  [16]byte
+}
+
 // New returns a fresh ID for time now.
 func New(now time.Time) string {
+	ms := uint64(max(now.UnixMilli(), 0))
+	last.Lock()
+	defer last.Unlock()
+	if ms <= last.ms && last.ms != 0 {
+		increment(&last.b)
+		return encode(last.b)
+	}
 	var b [16]byte
-	ms := uint64(now.UnixMilli())
 	binary.BigEndian.PutUint64(b[:8], ms<<16)
 	_, _ = rand.Read(b[6:])
+	b[6] &= 0x7f // headroom, so increments within a millisecond never carry into the time
+	last.ms, last.b = ms, b
 	return encode(b)
+}
+
+func increment(b *[16]byte) {
+	for i := len(b) - 1; i >= 6; i-- {
+		b[i]++
+		if b[i] != 0 {
+			return
+		}
+	}
 }
 
 // encode writes 128 bits as 26 base32 digits, most significant first (the first

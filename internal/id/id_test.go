@@ -24,6 +24,10 @@ func TestIDsSortByTimeAndAreValid(t *testing.T) {
 	if !slices.IsSorted(ids) {
 		t.Error("ids made later do not sort later")
 	}
+	frozen := []string{New(base), New(base), New(base), New(base.Add(-time.Hour))}
+	if !slices.IsSorted(frozen) || frozen[0] == frozen[1] {
+		t.Errorf("ids made at one instant (or with a clock going back) are not in order: %q", frozen)
+	}
 	for _, bad := range []string{"", "x", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "0123456789abcdefghjkmnpqri", "8zzzzzzzzzzzzzzzzzzzzzzzzz", "0123456789abcdefghjkmnpqr'"} {
 		if Valid(bad) {
 			t.Errorf("Valid(%q) = true", bad)

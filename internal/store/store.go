@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/store/migrate"
 	"github.com/lyolearn/lyo/internal/store/poolstat"
@@ -29,6 +30,7 @@ type PoolStats = poolstat.Stats
 
 // Store is everything the application needs from its database, whichever the engine.
 type Store interface {
+	auth.Store
 	flags.Store
 	settings.Store
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/store/migrate"
 	"github.com/lyolearn/lyo/internal/store/poolstat"
@@ -22,6 +23,7 @@ var migrationFiles embed.FS
 
 // Compile-time checks that DB keeps the contracts the domains consume.
 var (
+	_ auth.Store     = (*DB)(nil)
 	_ flags.Store    = (*DB)(nil)
 	_ settings.Store = (*DB)(nil)
 )

@@ -1,0 +1,224 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/lyolearn/lyo/internal/cursor"
+	"github.com/lyolearn/lyo/internal/httpx"
+)
+
+// Throttle refuses a key that has been tried too often (a *httpx.Error, 429).
+type Throttle func(ctx context.Context, key string) error
+
+// Handlers serves the account routes.
+type Handlers struct {
+	svc           *Service
+	cursors       *cursor.Codec
+	loginThrottle Throttle
+}
+
+// Mount registers the account and admin routes and their errors.
+func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec, loginThrottle Throttle) {
+	h := &Handlers{svc: svc, cursors: cursors, loginThrottle: loginThrottle}
+	rt.Handle(
+		httpx.Route{Method: "POST", Path: "/api/v1/auth/register", Access: httpx.Public, Limit: "auth", Handler: h.register},
+		httpx.Route{Method: "POST", Path: "/api/v1/auth/login", Access: httpx.Public, Limit: "auth", Handler: h.login},
+		httpx.Route{Method: "POST", Path: "/api/v1/auth/refresh", Access: httpx.Public, Limit: "auth", Handler: h.refresh},
+		httpx.Route{Method: "POST", Path: "/api/v1/auth/logout", Access: httpx.AnyUser, Handler: h.logout},
+		httpx.Route{Method: "POST", Path: "/api/v1/auth/logout-all", Access: httpx.AnyUser, Handler: h.logoutAll},
+		httpx.Route{Method: "GET", Path: "/api/v1/me", Access: httpx.AnyUser, Handler: h.me},
+		httpx.Route{Method: "PATCH", Path: "/api/v1/me", Access: httpx.AnyUser, Handler: h.updateMe},
+		httpx.Route{Method: "DELETE", Path: "/api/v1/me", Access: httpx.AnyUser, Limit: "auth", Handler: h.deleteMe},
+		httpx.Route{Method: "POST", Path: "/api/v1/me/password", Access: httpx.AnyUser, Limit: "auth", Handler: h.changePassword},
+		httpx.Route{Method: "GET", Path: "/api/v1/me/export", Access: httpx.AnyUser, Handler: h.export},
+		httpx.Route{Method: "GET", Path: "/api/v1/admin/users", Access: httpx.Role(string(Admin)), Handler: h.listUsers},
+		httpx.Route{Method: "PATCH", Path: "/api/v1/admin/users/{id}", Access: httpx.Role(string(Admin)), Handler: h.adminUpdate},
+		httpx.Route{Method: "GET", Path: "/api/v1/admin/audit", Access: httpx.Role(string(Admin)), Handler: h.audit},
+	)
+	rt.MapError(ErrNotFound, http.StatusNotFound, "not_found")
+	rt.MapError(ErrEmailTaken, http.StatusConflict, "email_taken")
+	rt.MapError(ErrUsernameTaken, http.StatusConflict, "username_taken")
+	rt.MapError(ErrInvalidCredentials, http.StatusUnauthorized, "invalid_credentials")
+	rt.MapError(ErrInvalidGrant, http.StatusUnauthorized, "invalid_grant")
+	rt.MapError(ErrDisabled, http.StatusForbidden, "account_disabled")
+	rt.SetAuthorizer(svc.authorize)
+}
+
+// authorize reads the bearer token and decides access before any body is read.
+func (s *Service) authorize(r *http.Request, a httpx.Access) (*http.Request, error) {
+	raw, ok := bearer(r.Header.Get("Authorization"))
+	if !ok {
+		return nil, unauthenticated("send an access token: Authorization: Bearer <token>")
+	}
+	c, err := s.Authenticate(r.Context(), raw)
+	if errors.Is(err, ErrUnauthenticated) {
+		return nil, unauthenticated("the access token is invalid or expired; refresh it or sign in again")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if need := a.RoleName(); need != "" && !Role(c.Role).AtLeast(Role(need)) {
+		return nil, httpx.Errorf(http.StatusForbidden, "forbidden", "this route needs the %s role", need)
+	}
+	return r.WithContext(httpx.WithCaller(r.Context(), c)), nil
+}
+
+func bearer(h string) (string, bool) {
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	tok = strings.TrimSpace(tok)
+	return tok, tok != ""
+}
+
+func unauthenticated(detail string) *httpx.Error {
+	return &httpx.Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Detail: detail,
+		Header: http.Header{"Www-Authenticate": {`Bearer realm="lyo"`}}}
+}
+
+func caller(r *http.Request) httpx.Caller {
+	c, _ := httpx.CallerFrom(r.Context())
+	return c
+}
+
+type credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Username string `json:"username"`
+}
+
+func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
+	var in credentials
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	sess, err := h.svc.Register(r.Context(), in.Email, in.Password, in.Username, r.UserAgent())
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusCreated, newTokenView(sess, h.svc.now()))
+}
+
+func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	// Throttled per address and per account before any hashing, so a flood of
+	// guesses costs the server almost nothing.
+	if h.loginThrottle != nil {
+		if err := h.loginThrottle(r.Context(), "ip:"+httpx.ClientIP(r.Context()).String()); err != nil {
+			return err
+		}
+		if err := h.loginThrottle(r.Context(), "account:"+NormalizeEmail(in.Email)); err != nil {
+			return err
+		}
+	}
+	sess, err := h.svc.Login(r.Context(), in.Email, in.Password, r.UserAgent())
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, newTokenView(sess, h.svc.now()))
+}
+
+func (h *Handlers) refresh(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	sess, err := h.svc.Refresh(r.Context(), in.RefreshToken)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, newTokenView(sess, h.svc.now()))
+}
+
+func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.Logout(r.Context(), caller(r).SessionID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handlers) logoutAll(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.LogoutAll(r.Context(), caller(r).UserID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handlers) me(w http.ResponseWriter, r *http.Request) error {
+	u, err := h.svc.Me(r.Context(), caller(r).UserID)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, NewUserView(u, h.svc.now()))
+}
+
+func (h *Handlers) updateMe(w http.ResponseWriter, r *http.Request) error {
+	var p ProfilePatch
+	if err := httpx.DecodeJSON(r, &p); err != nil {
+		return err
+	}
+	u, err := h.svc.UpdateMe(r.Context(), caller(r).UserID, p)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, NewUserView(u, h.svc.now()))
+}
+
+func (h *Handlers) changePassword(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Current string `json:"current_password"`
+		New     string `json:"new_password"`
+	}
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	sess, err := h.svc.ChangePassword(r.Context(), caller(r).UserID, in.Current, in.New, r.UserAgent())
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, newTokenView(sess, h.svc.now()))
+}
+
+func (h *Handlers) export(w http.ResponseWriter, r *http.Request) error {
+	out, err := h.svc.Export(r.Context(), caller(r).UserID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="lyo-export.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	return httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// deleteMe asks for the password again: a stolen access token alone must not be
+// enough to erase an account.
+func (h *Handlers) deleteMe(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Current string `json:"current_password"`
+	}
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	c := caller(r)
+	if err := h.svc.CheckPassword(r.Context(), c.UserID, in.Current); err != nil {
+		return err
+	}
+	if err := h.svc.Delete(r.Context(), c.UserID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,293 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/lyolearn/lyo/internal/auth/password"
+	"github.com/lyolearn/lyo/internal/auth/token"
+	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/id"
+)
+
+// Options tune the service; zero values take the defaults.
+type Options struct {
+	RefreshTTL time.Duration // default 30 days
+	// Grace is how long an already-rotated refresh token is still exchanged
+	// without revoking its family (two tabs refreshing at once). At most 10s.
+	Grace time.Duration // default 5s
+	Now   func() time.Time
+}
+
+// Service is accounts and sessions.
+type Service struct {
+	store      Store
+	hasher     *password.Hasher
+	tokens     *token.Issuer
+	log        *slog.Logger
+	refreshTTL time.Duration
+	grace      time.Duration
+	now        func() time.Time
+	parts      []DataPart
+}
+
+// NewService wires the service.
+func NewService(store Store, hasher *password.Hasher, tokens *token.Issuer, log *slog.Logger, o Options) *Service {
+	s := &Service{store: store, hasher: hasher, tokens: tokens, log: log,
+		refreshTTL: o.RefreshTTL, grace: o.Grace, now: o.Now}
+	if s.refreshTTL == 0 {
+		s.refreshTTL = 30 * 24 * time.Hour
+	}
+	if s.grace == 0 {
+		s.grace = 5 * time.Second
+	}
+	s.grace = min(s.grace, 10*time.Second)
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// Session is what a sign-in answers: a token pair and the user.
+type Session struct {
+	AccessToken  string
+	RefreshToken string
+	ExpiresIn    time.Duration
+	User         User
+}
+
+// Register creates a learner account and signs it in.
+func (s *Service) Register(ctx context.Context, email, pw, username, userAgent string) (Session, error) {
+	email = NormalizeEmail(email)
+	if err := validateCredentials(email, pw); err != nil {
+		return Session{}, err
+	}
+	derived := username == ""
+	if derived {
+		username = usernameFromEmail(email)
+	} else {
+		username = toLowerTrim(username)
+		if !validUsername(username) {
+			return Session{}, invalid("username", "use 3 to 30 of a-z, 0-9, _ and ., starting with a letter or digit")
+		}
+	}
+	hash, err := s.hasher.Hash(ctx, pw)
+	if err != nil {
+		return Session{}, fmt.Errorf("hash password: %w", err)
+	}
+	now := s.now().UTC()
+	u := User{ID: id.New(now), Email: email, Username: username, PasswordHash: hash, Role: Learner, CreatedAt: now, UpdatedAt: now}
+	for attempt := 0; ; attempt++ {
+		err = s.store.CreateUser(ctx, u)
+		if !errors.Is(err, ErrUsernameTaken) || !derived || attempt == 5 {
+			break
+		}
+		u.Username = fmt.Sprintf("%s%04d", usernameFromEmail(email), randomInt(10000))
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	return s.startSession(ctx, u, userAgent)
+}
+
+// CreateUser makes an account with a role, for the operator's command line.
+func (s *Service) CreateUser(ctx context.Context, email, pw, username string, role Role) (User, error) {
+	email = NormalizeEmail(email)
+	if err := validateCredentials(email, pw); err != nil {
+		return User{}, err
+	}
+	if !role.Valid() {
+		return User{}, invalid("role", "use learner, creator, moderator or admin")
+	}
+	if username == "" {
+		username = usernameFromEmail(email)
+	}
+	hash, err := s.hasher.Hash(ctx, pw)
+	if err != nil {
+		return User{}, fmt.Errorf("hash password: %w", err)
+	}
+	now := s.now().UTC()
+	u := User{ID: id.New(now), Email: email, Username: toLowerTrim(username), PasswordHash: hash, Role: role, CreatedAt: now, UpdatedAt: now}
+	if !validUsername(u.Username) {
+		return User{}, invalid("username", "use 3 to 30 of a-z, 0-9, _ and ., starting with a letter or digit")
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// Login checks a password. Unknown email and wrong password answer the same
+// error after the same amount of hashing work.
+func (s *Service) Login(ctx context.Context, email, pw, userAgent string) (Session, error) {
+	email = NormalizeEmail(email)
+	u, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		s.hasher.DummyVerify(ctx)
+		return Session{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	ok, rehash, err := s.hasher.Verify(ctx, pw, u.PasswordHash)
+	if err != nil {
+		return Session{}, fmt.Errorf("verify password of %s: %w", u.ID, err)
+	}
+	if !ok {
+		return Session{}, ErrInvalidCredentials
+	}
+	if u.Disabled {
+		return Session{}, ErrDisabled
+	}
+	if rehash {
+		if h, err := s.hasher.Hash(ctx, pw); err == nil {
+			if err := s.store.SetPasswordHash(ctx, u.ID, h, false, s.now().UTC()); err != nil {
+				s.log.WarnContext(ctx, "rehash password", "user_id", u.ID, "error", err)
+			}
+		}
+	}
+	return s.startSession(ctx, u, userAgent)
+}
+
+// startSession opens a refresh-token family and issues the first pair.
+func (s *Service) startSession(ctx context.Context, u User, userAgent string) (Session, error) {
+	now := s.now().UTC()
+	fam := Family{ID: id.New(now), UserID: u.ID, UserAgent: truncate(userAgent, 200), CreatedAt: now, LastUsedAt: now}
+	raw, rt := s.newRefreshToken(fam, now)
+	if err := s.store.CreateFamily(ctx, fam, rt); err != nil {
+		return Session{}, fmt.Errorf("start session: %w", err)
+	}
+	return s.session(u, fam.ID, raw)
+}
+
+func (s *Service) session(u User, familyID, refresh string) (Session, error) {
+	access, exp, err := s.tokens.Issue(u.ID, string(u.Role), u.TokenVersion, familyID)
+	if err != nil {
+		return Session{}, fmt.Errorf("issue access token: %w", err)
+	}
+	return Session{AccessToken: access, RefreshToken: refresh, ExpiresIn: exp.Sub(s.now()).Round(time.Second), User: u}, nil
+}
+
+func (s *Service) newRefreshToken(fam Family, now time.Time) (string, RefreshToken) {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	raw := "lyo_rt_" + base64.RawURLEncoding.EncodeToString(b[:])
+	return raw, RefreshToken{ID: id.New(now), FamilyID: fam.ID, UserID: fam.UserID, Hash: hashToken(raw),
+		CreatedAt: now, ExpiresAt: now.Add(s.refreshTTL)}
+}
+
+func hashToken(raw string) []byte {
+	h := sha256.Sum256([]byte(raw))
+	return h[:]
+}
+
+// Refresh exchanges a refresh token for a new pair. A token used a second time
+// after the grace window revokes its whole family: someone has a copy.
+func (s *Service) Refresh(ctx context.Context, raw string) (Session, error) {
+	if len(raw) == 0 || len(raw) > 200 {
+		return Session{}, ErrInvalidGrant
+	}
+	rt, fam, err := s.store.RefreshTokenByHash(ctx, hashToken(raw))
+	if errors.Is(err, ErrNotFound) {
+		return Session{}, ErrInvalidGrant
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	now := s.now().UTC()
+	if fam.RevokedAt != nil || !now.Before(rt.ExpiresAt) {
+		return Session{}, ErrInvalidGrant
+	}
+	u, err := s.store.UserByID(ctx, rt.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return Session{}, ErrInvalidGrant
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	if u.Disabled {
+		return Session{}, ErrInvalidGrant
+	}
+	newRaw, next := s.newRefreshToken(fam, now)
+	if rt.RotatedAt == nil {
+		rotated, err := s.store.RotateRefreshToken(ctx, rt.ID, now, next)
+		if err != nil {
+			return Session{}, fmt.Errorf("rotate refresh token: %w", err)
+		}
+		if rotated {
+			return s.session(u, fam.ID, newRaw)
+		}
+		// A concurrent exchange got there first: judge it as a second use.
+		if rt, _, err = s.store.RefreshTokenByHash(ctx, hashToken(raw)); err != nil {
+			return Session{}, ErrInvalidGrant
+		}
+	}
+	if rt.RotatedAt != nil && now.Sub(*rt.RotatedAt) <= s.grace {
+		if err := s.store.AddRefreshToken(ctx, next); err != nil {
+			return Session{}, fmt.Errorf("refresh within grace: %w", err)
+		}
+		return s.session(u, fam.ID, newRaw)
+	}
+	if err := s.store.RevokeFamily(ctx, fam.ID, now); err != nil {
+		return Session{}, fmt.Errorf("revoke family after reuse: %w", err)
+	}
+	s.log.WarnContext(ctx, "refresh token reused; session revoked", "user_id", u.ID, "family_id", fam.ID)
+	return Session{}, ErrInvalidGrant
+}
+
+// Logout ends one sign-in (the device the access token came from).
+func (s *Service) Logout(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return nil // a command-line token belongs to no sign-in
+	}
+	return s.store.RevokeFamily(ctx, sessionID, s.now().UTC())
+}
+
+// LogoutAll ends every sign-in of the user and invalidates their access tokens.
+func (s *Service) LogoutAll(ctx context.Context, userID string) error {
+	now := s.now().UTC()
+	if err := s.store.RevokeUserFamilies(ctx, userID, now); err != nil {
+		return err
+	}
+	return s.store.BumpTokenVersion(ctx, userID, now)
+}
+
+// Authenticate checks an access token and the account behind it: a disabled or
+// deleted user, or a token older than the user's token version, is refused.
+func (s *Service) Authenticate(ctx context.Context, accessToken string) (httpx.Caller, error) {
+	claims, err := s.tokens.Verify(accessToken)
+	if err != nil {
+		return httpx.Caller{}, ErrUnauthenticated
+	}
+	u, err := s.store.UserByID(ctx, claims.Subject)
+	if errors.Is(err, ErrNotFound) {
+		return httpx.Caller{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return httpx.Caller{}, err
+	}
+	if u.Disabled || u.TokenVersion != claims.Version {
+		return httpx.Caller{}, ErrUnauthenticated
+	}
+	// The role comes from the database, so a demotion applies at once.
+	return httpx.Caller{UserID: u.ID, Role: string(u.Role), SessionID: claims.SessionID}, nil
+}
+
+// AccessToken issues a short-lived access token for an existing user, for the
+// operator's command line (support and load tests).
+func (s *Service) AccessToken(ctx context.Context, userID string) (string, time.Time, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if u.Disabled {
+		return "", time.Time{}, ErrDisabled
+	}
+	return s.tokens.Issue(u.ID, string(u.Role), u.TokenVersion, "")
+}

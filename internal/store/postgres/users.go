@@ -1,0 +1,189 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/store/query"
+)
+
+// userColumns is the column list scanUser reads, in its order.
+const userColumns = `id, email, username, password_hash, role, disabled, token_version,
+	display_name, bio, avatar_media_id, language, birth_year, break_reminder_minutes, daily_limit_minutes,
+	created_at, updated_at`
+
+func scanUser(r pgx.Row) (auth.User, error) {
+	var u auth.User
+	var role string
+	p := &u.Profile
+	err := r.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.TokenVersion,
+		&p.DisplayName, &p.Bio, &p.AvatarMediaID, &p.Language, &p.BirthYear, &p.BreakReminderMinutes, &p.DailyLimitMinutes,
+		&u.CreatedAt, &u.UpdatedAt)
+	if err != nil {
+		return auth.User{}, err
+	}
+	u.Role = auth.Role(role)
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return u, nil
+}
+
+// CreateUser inserts u; auth.ErrEmailTaken or auth.ErrUsernameTaken on a clash.
+func (db *DB) CreateUser(ctx context.Context, u auth.User) error {
+	p := u.Profile
+	_, err := db.pool.Exec(ctx, `INSERT INTO users (`+userColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion,
+		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
+		u.CreatedAt.UTC(), u.UpdatedAt.UTC())
+	if err != nil {
+		return fmt.Errorf("create user %s: %w", u.ID, constraintErr(err))
+	}
+	return nil
+}
+
+// UserByID returns the user; auth.ErrNotFound when there is none.
+func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
+	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if err != nil {
+		return auth.User{}, fmt.Errorf("get user %s: %w", id, notFound(err))
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with exactly this (normalised) email.
+func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) {
+	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
+	if err != nil {
+		// The email is personal data; it stays out of errors that end up in logs.
+		return auth.User{}, fmt.Errorf("get user by email: %w", notFound(err))
+	}
+	return u, nil
+}
+
+// UpdateProfile replaces the username and profile and returns the user as stored.
+func (db *DB) UpdateProfile(ctx context.Context, id, username string, p auth.Profile, now time.Time) (auth.User, error) {
+	u, err := scanUser(db.pool.QueryRow(ctx, `
+		UPDATE users SET username = $1, display_name = $2, bio = $3, avatar_media_id = $4, language = $5,
+			birth_year = $6, break_reminder_minutes = $7, daily_limit_minutes = $8, updated_at = $9
+		WHERE id = $10 RETURNING `+userColumns,
+		username, p.DisplayName, p.Bio, p.AvatarMediaID, p.Language,
+		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, now.UTC(), id))
+	if err != nil {
+		return auth.User{}, fmt.Errorf("update profile of %s: %w", id, notFound(constraintErr(err)))
+	}
+	return u, nil
+}
+
+// SetPasswordHash stores a new hash, bumping the token version when asked.
+func (db *DB) SetPasswordHash(ctx context.Context, id, hash string, bumpVersion bool, now time.Time) error {
+	bump := 0
+	if bumpVersion {
+		bump = 1
+	}
+	tag, err := db.pool.Exec(ctx,
+		`UPDATE users SET password_hash = $1, token_version = token_version + $2, updated_at = $3 WHERE id = $4`,
+		hash, bump, now.UTC(), id)
+	if err := oneRow(tag, err); err != nil {
+		return fmt.Errorf("set password of %s: %w", id, err)
+	}
+	return nil
+}
+
+// AdminUpdate changes role and/or disabled and bumps the token version. With
+// neither given it changes nothing and returns the user.
+func (db *DB) AdminUpdate(ctx context.Context, id string, role *auth.Role, disabled *bool, now time.Time) (auth.User, error) {
+	if role == nil && disabled == nil {
+		return db.UserByID(ctx, id)
+	}
+	var roleArg *string // nil keeps the stored value
+	if role != nil {
+		r := string(*role)
+		roleArg = &r
+	}
+	u, err := scanUser(db.pool.QueryRow(ctx, `
+		UPDATE users SET role = coalesce($1, role), disabled = coalesce($2, disabled),
+			token_version = token_version + 1, updated_at = $3
+		WHERE id = $4 RETURNING `+userColumns,
+		roleArg, disabled, now.UTC(), id))
+	if err != nil {
+		return auth.User{}, fmt.Errorf("admin update of %s: %w", id, notFound(err))
+	}
+	return u, nil
+}
+
+// BumpTokenVersion invalidates every access token of the user.
+func (db *DB) BumpTokenVersion(ctx context.Context, id string, now time.Time) error {
+	tag, err := db.pool.Exec(ctx,
+		`UPDATE users SET token_version = token_version + 1, updated_at = $1 WHERE id = $2`, now.UTC(), id)
+	if err := oneRow(tag, err); err != nil {
+		return fmt.Errorf("bump token version of %s: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteUser removes the user; foreign keys cascade to families and refresh tokens.
+func (db *DB) DeleteUser(ctx context.Context, id string) error {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
+	if err := oneRow(tag, err); err != nil {
+		return fmt.Errorf("delete user %s: %w", id, err)
+	}
+	return nil
+}
+
+// ListUsers returns users in ID order after q.AfterID that match q. The WHERE
+// clause holds only the filters in use, so the planner sees each query as it is.
+func (db *DB) ListUsers(ctx context.Context, q auth.UserQuery) ([]auth.User, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if q.Search != "" {
+		p := arg(query.Contains(q.Search))
+		where = append(where, `(lower(email) LIKE `+p+` ESCAPE '\' OR lower(username) LIKE `+p+` ESCAPE '\')`)
+	}
+	if q.Role != "" {
+		where = append(where, `role = `+arg(string(q.Role)))
+	}
+	if q.AfterID != "" {
+		where = append(where, `id > `+arg(q.AfterID))
+	}
+	sqlText := `SELECT ` + userColumns + ` FROM users`
+	if len(where) > 0 {
+		sqlText += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	sqlText += ` ORDER BY id LIMIT ` + arg(query.Limit(q.Limit))
+
+	rows, err := db.pool.Query(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.User, error) { return scanUser(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	if out == nil {
+		out = []auth.User{}
+	}
+	return out, nil
+}
+
+// oneRow finishes a statement that must change exactly one row: auth.ErrNotFound
+// when none matched.
+func oneRow(tag pgconn.CommandTag, err error) error {
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return auth.ErrNotFound
+	}
+	return nil
+}

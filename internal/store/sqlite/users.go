@@ -1,0 +1,213 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/store/query"
+)
+
+// userColumns is the column list scanUser reads, in its order.
+const userColumns = `id, email, username, password_hash, role, disabled, token_version,
+	display_name, bio, avatar_media_id, language, birth_year, break_reminder_minutes, daily_limit_minutes,
+	created_at, updated_at`
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanUser(r scanner) (auth.User, error) {
+	var u auth.User
+	var role, created, updated string
+	p := &u.Profile
+	err := r.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.TokenVersion,
+		&p.DisplayName, &p.Bio, &p.AvatarMediaID, &p.Language, &p.BirthYear, &p.BreakReminderMinutes, &p.DailyLimitMinutes,
+		&created, &updated)
+	if err != nil {
+		return auth.User{}, err
+	}
+	u.Role = auth.Role(role)
+	if u.CreatedAt, err = parseTime(created); err != nil {
+		return auth.User{}, err
+	}
+	if u.UpdatedAt, err = parseTime(updated); err != nil {
+		return auth.User{}, err
+	}
+	return u, nil
+}
+
+// CreateUser inserts u; auth.ErrEmailTaken or auth.ErrUsernameTaken on a clash.
+func (db *DB) CreateUser(ctx context.Context, u auth.User) error {
+	p := u.Profile
+	_, err := db.writer.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion,
+		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
+		formatTime(u.CreatedAt), formatTime(u.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("create user %s: %w", u.ID, constraintErr(err))
+	}
+	return nil
+}
+
+// UserByID returns the user; auth.ErrNotFound when there is none.
+func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
+	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	if err != nil {
+		return auth.User{}, fmt.Errorf("get user %s: %w", id, notFound(err))
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with exactly this (normalised) email.
+func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) {
+	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+	if err != nil {
+		// The email is personal data; it stays out of errors that end up in logs.
+		return auth.User{}, fmt.Errorf("get user by email: %w", notFound(err))
+	}
+	return u, nil
+}
+
+// UpdateProfile replaces the username and profile and returns the user as stored.
+func (db *DB) UpdateProfile(ctx context.Context, id, username string, p auth.Profile, now time.Time) (auth.User, error) {
+	u, err := scanUser(db.writer.QueryRowContext(ctx, `
+		UPDATE users SET username = ?, display_name = ?, bio = ?, avatar_media_id = ?, language = ?,
+			birth_year = ?, break_reminder_minutes = ?, daily_limit_minutes = ?, updated_at = ?
+		WHERE id = ? RETURNING `+userColumns,
+		username, p.DisplayName, p.Bio, p.AvatarMediaID, p.Language,
+		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, formatTime(now), id))
+	if err != nil {
+		return auth.User{}, fmt.Errorf("update profile of %s: %w", id, notFound(constraintErr(err)))
+	}
+	return u, nil
+}
+
+// SetPasswordHash stores a new hash, bumping the token version when asked.
+func (db *DB) SetPasswordHash(ctx context.Context, id, hash string, bumpVersion bool, now time.Time) error {
+	bump := 0
+	if bumpVersion {
+		bump = 1
+	}
+	res, err := db.writer.ExecContext(ctx,
+		`UPDATE users SET password_hash = ?, token_version = token_version + ?, updated_at = ? WHERE id = ?`,
+		hash, bump, formatTime(now), id)
+	if err := oneRow(res, err); err != nil {
+		return fmt.Errorf("set password of %s: %w", id, err)
+	}
+	return nil
+}
+
+// AdminUpdate changes role and/or disabled and bumps the token version. With
+// neither given it changes nothing and returns the user.
+func (db *DB) AdminUpdate(ctx context.Context, id string, role *auth.Role, disabled *bool, now time.Time) (auth.User, error) {
+	if role == nil && disabled == nil {
+		return db.UserByID(ctx, id)
+	}
+	var roleArg, disabledArg any // NULL keeps the stored value
+	if role != nil {
+		roleArg = string(*role)
+	}
+	if disabled != nil {
+		disabledArg = *disabled
+	}
+	u, err := scanUser(db.writer.QueryRowContext(ctx, `
+		UPDATE users SET role = coalesce(?, role), disabled = coalesce(?, disabled),
+			token_version = token_version + 1, updated_at = ?
+		WHERE id = ? RETURNING `+userColumns,
+		roleArg, disabledArg, formatTime(now), id))
+	if err != nil {
+		return auth.User{}, fmt.Errorf("admin update of %s: %w", id, notFound(err))
+	}
+	return u, nil
+}
+
+// BumpTokenVersion invalidates every access token of the user.
+func (db *DB) BumpTokenVersion(ctx context.Context, id string, now time.Time) error {
+	res, err := db.writer.ExecContext(ctx,
+		`UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE id = ?`, formatTime(now), id)
+	if err := oneRow(res, err); err != nil {
+		return fmt.Errorf("bump token version of %s: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteUser removes the user; foreign keys cascade to families and refresh tokens.
+func (db *DB) DeleteUser(ctx context.Context, id string) error {
+	res, err := db.writer.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
+	if err := oneRow(res, err); err != nil {
+		return fmt.Errorf("delete user %s: %w", id, err)
+	}
+	return nil
+}
+
+// ListUsers returns users in ID order after q.AfterID that match q.
+func (db *DB) ListUsers(ctx context.Context, q auth.UserQuery) ([]auth.User, error) {
+	var where []string
+	var args []any
+	if q.Search != "" {
+		where = append(where, `(lower(email) LIKE ? ESCAPE '\' OR lower(username) LIKE ? ESCAPE '\')`)
+		pattern := query.Contains(q.Search)
+		args = append(args, pattern, pattern)
+	}
+	if q.Role != "" {
+		where = append(where, `role = ?`)
+		args = append(args, string(q.Role))
+	}
+	if q.AfterID != "" {
+		where = append(where, `id > ?`)
+		args = append(args, q.AfterID)
+	}
+	sqlText := `SELECT ` + userColumns + ` FROM users`
+	if len(where) > 0 {
+		sqlText += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	sqlText += ` ORDER BY id LIMIT ?`
+	args = append(args, query.Limit(q.Limit))
+
+	rows, err := db.reader.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	out := []auth.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+// oneRow finishes a statement that must change exactly one row: auth.ErrNotFound
+// when none matched.
+func oneRow(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return auth.ErrNotFound
+	}
+	return nil
+}
+
+// notFound turns sql.ErrNoRows into auth.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return auth.ErrNotFound
+	}
+	return err
+}
