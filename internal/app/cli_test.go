@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -97,4 +98,38 @@ func TestUsageErrors(t *testing.T) {
 	if out, err := runCLI(t, nil, "version"); err != nil || !strings.HasPrefix(out, "lyo ") {
 		t.Errorf("version: %q %v", out, err)
 	}
+}
+
+func TestCLIUser(t *testing.T) {
+	getenv := testEnv(t, "", nil)
+	if _, err := runCLI(t, getenv, "user", "create", "--email", "root@example.com"); !errors.Is(err, ErrUsage) {
+		t.Errorf("create without a password: %v", err)
+	}
+	out, err := runCLIStdin(t, getenv, "a long admin password\n", "user", "create", "--email", "Root@Example.com", "--password-stdin", "--role", "admin")
+	if err != nil || !strings.Contains(out, "root@example.com") || !strings.Contains(out, "role admin") {
+		t.Fatalf("create admin: %v\n%s", err, out)
+	}
+	id := strings.Fields(out)[1]
+	if _, err := runCLI(t, getenv, "user", "create", "--email", "root@example.com", "--password", "another password"); err == nil {
+		t.Error("a second account with the same email was created")
+	}
+	if _, err := runCLI(t, getenv, "user", "create", "--email", "x@example.com", "--password", "short"); err == nil || !strings.Contains(err.Error(), "password") {
+		t.Errorf("a short password: %v", err)
+	}
+	tok, err := runCLI(t, getenv, "user", "token", "--id", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCLI(t, getenv, "user", "token", "--id", "nobody"); err == nil {
+		t.Error("a token for an unknown user")
+	}
+
+	// The CLI wrote to the same database a server reads: the admin can sign in,
+	// and the printed token works.
+	cfg, _ := loadConfig(getenv)
+	s := newTestServerFromConfig(t, cfg, io.Discard)
+	c := newClient(t, s, nil)
+	want(t, c.do("POST", "/api/v1/auth/login", map[string]string{"email": "root@example.com", "password": "a long admin password"}), 200, nil)
+	var me map[string]any
+	want(t, c.as(strings.TrimSpace(tok)).do("GET", "/api/v1/admin/users", nil), 200, &me)
 }

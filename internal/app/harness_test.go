@@ -36,7 +36,7 @@ func engines(t *testing.T) map[string]func(t testing.TB) string {
 
 // testEnv is a configuration for a throwaway node: its own data directory and
 // database, quiet logs, and any overrides the test sets.
-func testEnv(t *testing.T, dbURL string, overrides map[string]string) func(string) string {
+func testEnv(t testing.TB, dbURL string, overrides map[string]string) func(string) string {
 	t.Helper()
 	m := map[string]string{
 		"LYO_DATA_DIR":            t.TempDir(),
@@ -53,7 +53,7 @@ func testEnv(t *testing.T, dbURL string, overrides map[string]string) func(strin
 }
 
 // newTestServer builds a fully wired, migrated node.
-func newTestServer(t *testing.T, getenv func(string) string) *server {
+func newTestServer(t testing.TB, getenv func(string) string) *server {
 	t.Helper()
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -62,12 +62,12 @@ func newTestServer(t *testing.T, getenv func(string) string) *server {
 	return newTestServerFromConfig(t, cfg, io.Discard)
 }
 
-func newTestServerFromConfig(t *testing.T, cfg *config.Config, logs io.Writer) *server {
+func newTestServerFromConfig(t testing.TB, cfg *config.Config, logs io.Writer) *server {
 	t.Helper()
 	return newTestServerAt(t, cfg, logs, time.Now)
 }
 
-func newTestServerAt(t *testing.T, cfg *config.Config, logs io.Writer, now func() time.Time) *server {
+func newTestServerAt(t testing.TB, cfg *config.Config, logs io.Writer, now func() time.Time) *server {
 	t.Helper()
 	s, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})), true, now)
 	if err != nil {

@@ -63,6 +63,9 @@ func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, migrat
 		if perr != nil {
 			return nil, fmt.Errorf("LYO_REDIS_URL: %w", perr)
 		}
+		// Calls give up at their context's deadline (the limiter's 50 ms) instead
+		// of waiting out the socket timeout.
+		opts.ContextTimeoutEnabled = true
 		s.redis = redis.NewClient(opts)
 		if cfg.IsProduction() {
 			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -1,0 +1,226 @@
+package app
+
+import (
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func b64(v any) string {
+	b, _ := json.Marshal(v)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// TestTokenAttacks presents forged and misused tokens to a real route: each must be
+// a 401, never someone's data.
+func TestTokenAttacks(t *testing.T) {
+	clk := newClock()
+	s := authServer(t, "", clk, nil)
+	c := newClient(t, s, loadSpec(t))
+	victim := c.register("victim@example.com", "victim password")
+	signing, _, err := signingKeys(t.Context(), s.cfg, s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := signing.Public()
+	parts := strings.Split(victim.AccessToken, ".")
+	var header, claims map[string]any
+	hb, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	cb, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	json.Unmarshal(hb, &header)
+	json.Unmarshal(cb, &claims)
+
+	with := func(m map[string]any, k string, v any) map[string]any {
+		out := map[string]any{}
+		for kk, vv := range m {
+			out[kk] = vv
+		}
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+		return out
+	}
+	sign := func(h, cl map[string]any, priv ed25519.PrivateKey) string {
+		in := b64(h) + "." + b64(cl)
+		return in + "." + base64.RawURLEncoding.EncodeToString(ed25519.Sign(priv, []byte(in)))
+	}
+	hs256 := func(h, cl map[string]any, secret []byte) string {
+		in := b64(with(h, "alg", "HS256")) + "." + b64(cl)
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte(in))
+		return in + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	}
+	_, attacker, _ := ed25519.GenerateKey(nil)
+	now := clk.Now()
+
+	attacks := map[string]string{
+		"alg none":                      b64(with(header, "alg", "none")) + "." + parts[1] + ".",
+		"HS256 signed with public key":  hs256(header, claims, pub),
+		"unknown kid":                   sign(with(header, "kid", "0000000000000000"), claims, signing.Private),
+		"injected kid":                  sign(with(header, "kid", "../../etc/passwd' OR '1'='1"), claims, signing.Private),
+		"no kid":                        sign(with(header, "kid", nil), claims, signing.Private),
+		"another key, same kid":         sign(header, claims, attacker),
+		"expired":                       sign(header, with(with(claims, "exp", now.Add(-time.Hour).Unix()), "iat", now.Add(-2*time.Hour).Unix()), signing.Private),
+		"not yet valid":                 sign(header, with(claims, "nbf", now.Add(time.Hour).Unix()), signing.Private),
+		"wrong audience":                sign(header, with(claims, "aud", []string{"another-api"}), signing.Private),
+		"wrong issuer":                  sign(header, with(claims, "iss", "https://evil.example"), signing.Private),
+		"refresh typ":                   sign(header, with(claims, "typ", "refresh"), signing.Private),
+		"tampered role, old signature":  b64(header) + "." + b64(with(claims, "role", "admin")) + "." + parts[2],
+		"tampered subject":              b64(header) + "." + b64(with(claims, "sub", "someone-else")) + "." + parts[2],
+		"stale token version":           sign(header, with(claims, "ver", claims["ver"].(float64)-1), signing.Private),
+		"refresh token as access token": victim.RefreshToken,
+		"garbage":                       "not.a.token",
+		"empty":                         "",
+		"huge":                          strings.Repeat("a", 10000),
+	}
+	for name, tok := range attacks {
+		t.Run(name, func(t *testing.T) {
+			var p problem
+			want(t, c.as(tok).do("GET", "/api/v1/me", nil), 401, &p)
+			if p.Code != "unauthenticated" {
+				t.Errorf("code %q", p.Code)
+			}
+		})
+	}
+	// The real token still works, so the attacks failed for their own reasons.
+	want(t, c.as(victim.AccessToken).do("GET", "/api/v1/me", nil), 200, nil)
+
+	// A deleted user's token stops working.
+	want(t, c.as(victim.AccessToken).do("DELETE", "/api/v1/me", map[string]string{"current_password": "victim password"}), 204, nil)
+	want(t, c.as(victim.AccessToken).do("GET", "/api/v1/me", nil), 401, nil)
+}
+
+// TestLoginThrottledBeforeHashing fires thousands of guesses at one account with
+// the production Argon2 cost. Were each guess hashed, this test would take minutes;
+// throttling answers all but a handful with 429 before any hashing.
+func TestLoginThrottledBeforeHashing(t *testing.T) {
+	s := authServer(t, "", newClock(), map[string]string{"LYO_PASSWORD_MEMORY_KIB": "19456", "LYO_PASSWORD_ITERATIONS": "2"})
+	c := newClient(t, s, nil)
+	c.register("target@example.com", "the real password")
+	counts := map[int]int{}
+	var last problem
+	for i := range 3000 {
+		// Every guess from a new address: the per-account limit must hold alone.
+		w := c.from(fmt.Sprintf("198.51.%d.%d", i/250, i%250+1)).do("POST", "/api/v1/auth/login", map[string]string{"email": "Target@example.com", "password": fmt.Sprintf("guess %d", i)})
+		counts[w.Code]++
+		if w.Code == 429 {
+			json.Unmarshal(w.Body.Bytes(), &last)
+			if w.Header().Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		}
+	}
+	if counts[401] > 5 || counts[429] < 2990 || len(counts) != 2 {
+		t.Errorf("answers %v: want at most 5 password checks, the rest 429", counts)
+	}
+	if last.Code != "rate_limited" {
+		t.Errorf("429 body: %+v", last)
+	}
+
+	// One address trying many accounts is limited too.
+	counts = map[int]int{}
+	for i := range 100 {
+		w := c.from("203.0.113.50").do("POST", "/api/v1/auth/login", map[string]string{"email": fmt.Sprintf("user%d@example.com", i), "password": "password123"})
+		counts[w.Code]++
+	}
+	if counts[429] < 70 {
+		t.Errorf("one address, many accounts: %v", counts)
+	}
+}
+
+func TestRateLimitHeaders(t *testing.T) {
+	c := newClient(t, authServer(t, "", newClock(), nil), nil)
+	w := c.do("GET", "/api/v1/version", nil)
+	if !strings.HasPrefix(w.Header().Get("RateLimit-Policy"), `"read";q=1200;w=60`) || !strings.HasPrefix(w.Header().Get("RateLimit"), `"read";r=`) {
+		t.Errorf("headers %v", w.Header())
+	}
+	if w := c.do("GET", "/healthz", nil); w.Header().Get("RateLimit") != "" {
+		t.Error("probes are rate limited")
+	}
+	// Registering a handful of accounts a minute from one address works.
+	for i := range 8 {
+		c.register(fmt.Sprintf("student%d@example.com", i), "a good password")
+	}
+}
+
+// TestRateLimitsHoldAcrossNodes runs two nodes on one Redis: a client spreading
+// requests over both gets the limit once, not twice.
+func TestRateLimitsHoldAcrossNodes(t *testing.T) {
+	redisURL := os.Getenv("LYO_TEST_REDIS_URL")
+	if redisURL == "" {
+		t.Skip("LYO_TEST_REDIS_URL is not set")
+	}
+	prefix := fmt.Sprintf("lyotest:%d:", time.Now().UnixNano())
+	env := map[string]string{"LYO_REDIS_URL": redisURL, "LYO_REDIS_PREFIX": prefix}
+	a := newClient(t, authServer(t, "", newClock(), env), nil)
+	b := newClient(t, authServer(t, "", newClock(), env), nil)
+	allowed := 0
+	for i := range 40 {
+		node := a
+		if i%2 == 1 {
+			node = b
+		}
+		w := node.do("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": "lyo_rt_nothing"})
+		switch w.Code {
+		case 401:
+			allowed++
+		case 429:
+		default:
+			t.Fatalf("status %d", w.Code)
+		}
+	}
+	if allowed != ipPolicies["auth"].Burst {
+		t.Errorf("%d requests allowed over two nodes, want the burst of %d", allowed, ipPolicies["auth"].Burst)
+	}
+
+	// With Redis unreachable the limiter fails open (the default) and readiness says so.
+	down := newClient(t, authServer(t, "", newClock(), map[string]string{"LYO_REDIS_URL": "redis://127.0.0.1:1/0"}), nil)
+	if w := down.do("GET", "/api/v1/version", nil); w.Code != 200 {
+		t.Errorf("fail-open request: %d", w.Code)
+	}
+	w := down.do("GET", "/readyz", nil)
+	if w.Code != 503 || !strings.Contains(w.Body.String(), `"name":"rate_limiter","status":"failing"`) {
+		t.Errorf("readiness with Redis down: %d %s", w.Code, w.Body)
+	}
+	closed := newClient(t, authServer(t, "", newClock(), map[string]string{"LYO_REDIS_URL": "redis://127.0.0.1:1/0", "LYO_RATE_LIMIT_FAIL_OPEN": "false"}), nil)
+	if w := closed.do("GET", "/api/v1/version", nil); w.Code != 429 {
+		t.Errorf("fail-closed request: %d", w.Code)
+	}
+}
+
+func TestAdminRoutesNeedAdmin(t *testing.T) {
+	s := authServer(t, "", newClock(), nil)
+	for _, r := range s.router.Routes() {
+		if strings.HasPrefix(r.Path, "/api/v1/admin/") && r.Access.RoleName() != "admin" {
+			t.Errorf("%s is declared %s, want role:admin", r.Pattern(), r.Access)
+		}
+		if strings.HasPrefix(r.Path, "/api/v1/me") && r.Access.IsPublic() {
+			t.Errorf("%s is public", r.Pattern())
+		}
+	}
+}
+
+func FuzzLoginBody(f *testing.F) {
+	for _, s := range []string{`{"email":"a@b.co","password":"12345678"}`, `{"email":1}`, `{`, `{"email":"a@b.co","password":"x","extra":1}`, `[]`, `null`, "\x00", `{"email":"` + strings.Repeat("a", 300) + `"}`} {
+		f.Add(s)
+	}
+	s := newTestServer(f, testEnv(f, "", map[string]string{"LYO_RATE_LIMIT": "false"}))
+	f.Fuzz(func(t *testing.T, body string) {
+		c := newClient(t, s, nil)
+		for _, path := range []string{"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"} {
+			w := c.do("POST", path, body)
+			if w.Code >= 500 {
+				t.Fatalf("%s answered %d to %q: %s", path, w.Code, body, w.Body)
+			}
+		}
+	})
+}
