@@ -24,6 +24,9 @@ var (
 		"auth":  {Name: "auth-user", Limit: 30, Period: time.Minute, Burst: 10},
 		"read":  {Name: "read-user", Limit: 1200, Period: time.Minute, Burst: 200},
 		"write": {Name: "write-user", Limit: 600, Period: time.Minute, Burst: 120},
+		// A client sends a batch of events every few seconds; this allows bursts
+		// after being offline.
+		"events": {Name: "events-user", Limit: 600, Period: time.Minute, Burst: 120},
 	}
 	// Sign-in attempts, checked before any password is hashed.
 	loginPerIP      = ratelimit.Policy{Name: "login-ip", Limit: 30, Period: time.Minute, Burst: 20}

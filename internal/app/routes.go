@@ -5,7 +5,9 @@ import (
 
 	"github.com/lyolearn/lyo/internal/apidoc"
 	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/cursor"
+	"github.com/lyolearn/lyo/internal/events"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
 )
@@ -24,6 +26,8 @@ func (s *server) routes() {
 	)
 	auth.Mount(rt, s.auth, s.cursors, s.loginThrottle)
 	flags.Mount(rt, s.flags, s.auth.Record)
+	content.Mount(rt, s.content, s.cursors)
+	events.Mount(rt, s.events)
 	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
 	if s.cfg.MetricsAddr == "" {
 		metrics := s.metrics.Handler()

@@ -17,7 +17,9 @@ import (
 	"github.com/lyolearn/lyo/internal/auth/password"
 	"github.com/lyolearn/lyo/internal/auth/token"
 	"github.com/lyolearn/lyo/internal/config"
+	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/cursor"
+	"github.com/lyolearn/lyo/internal/events"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/obs"
@@ -39,6 +41,8 @@ type server struct {
 	limits  *ratelimit.Guard
 	cursors *cursor.Codec
 	auth    *auth.Service
+	content *content.Service
+	events  *events.Service
 	now     func() time.Time
 }
 
@@ -133,6 +137,12 @@ func (s *server) wireServices(ctx context.Context) error {
 	}
 	hasher := password.NewHasher(params, runtime.GOMAXPROCS(0))
 	s.auth = auth.NewService(s.db, hasher, issuer, s.log, auth.Options{RefreshTTL: cfg.RefreshTokenTTL, Now: s.now})
+	progress := &lateProgress{}
+	s.content = content.NewService(s.db, directory{s.auth}, progress, s.now)
+	s.events = events.NewService(s.db, catalog{s.content}, events.Options{MaxBatch: cfg.EventsMaxBatch, Retention: cfg.EventsRetention, Now: s.now})
+	progress.events = s.events
+	s.auth.RegisterData(auth.DataPart{Name: "content", Export: s.content.Export, Delete: s.content.DeleteUserData})
+	s.auth.RegisterData(auth.DataPart{Name: "activity", Export: s.events.Export, Delete: s.events.DeleteUserData})
 
 	var lim ratelimit.Limiter = ratelimit.NewMemory(s.now)
 	if s.redis != nil {

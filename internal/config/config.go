@@ -62,6 +62,9 @@ type Config struct {
 	RateLimitFailOpen bool
 	RedisPrefix       string
 
+	EventsMaxBatch  int
+	EventsRetention time.Duration
+
 	// Flags are the defaults of feature flags; operators override them at run time.
 	Flags map[string]bool
 }

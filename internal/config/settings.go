@@ -119,6 +119,17 @@ var settings = []Setting{
 	{Name: "LYO_REDIS_PREFIX", Default: "lyo:", Doc: "prefix of every Redis key Lyo writes (several deployments may share one Redis)",
 		set: func(c *Config, v string) error { c.RedisPrefix = v; return nil },
 		get: func(c *Config) string { return c.RedisPrefix }},
+	{Name: "LYO_EVENTS_MAX_BATCH", Default: "500", Doc: "most events one `POST /api/v1/events` may carry (a larger batch is a 413)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 5000 {
+				return fmt.Errorf("want a whole number from 1 to 5000")
+			}
+			c.EventsMaxBatch = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.EventsMaxBatch) }},
+	durationSetting("LYO_EVENTS_RETENTION", "2160h", "events older than this are refused at ingestion (and may be pruned)", func(c *Config) *time.Duration { return &c.EventsRetention }),
 	{Name: "LYO_FLAGS", Default: "", Doc: "feature flag defaults, e.g. `maintenance=false,api_docs=true`; runtime overrides win",
 		set: func(c *Config, v string) error {
 			c.Flags = map[string]bool{}

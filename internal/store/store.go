@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/content"
+	"github.com/lyolearn/lyo/internal/events"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/store/migrate"
 	"github.com/lyolearn/lyo/internal/store/poolstat"
@@ -31,6 +33,8 @@ type PoolStats = poolstat.Stats
 // Store is everything the application needs from its database, whichever the engine.
 type Store interface {
 	auth.Store
+	content.Store
+	events.Store
 	flags.Store
 	settings.Store
 

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/content"
+	"github.com/lyolearn/lyo/internal/events"
+	"github.com/lyolearn/lyo/internal/httpx"
+)
+
+// The domains know each other only through the small interfaces they declare;
+// these adapters are the whole of their acquaintance.
+
+// directory answers the catalogue's questions about users from the accounts domain.
+type directory struct{ auth *auth.Service }
+
+func (d directory) UserRole(ctx context.Context, userID string) (string, error) {
+	u, err := d.auth.Me(ctx, userID)
+	if errors.Is(err, auth.ErrNotFound) {
+		return "", fmt.Errorf("user %s: %w", userID, content.ErrNotFound)
+	}
+	if err != nil {
+		return "", err
+	}
+	if u.Disabled {
+		return "", fmt.Errorf("user %s is disabled: %w", userID, content.ErrNotFound)
+	}
+	return string(u.Role), nil
+}
+
+// catalog tells ingestion about items from the catalogue.
+type catalog struct{ content *content.Service }
+
+func (c catalog) Facts(ctx context.Context, caller httpx.Caller, itemIDs []string) (map[string]events.ItemFacts, error) {
+	items, err := c.content.ItemsByIDs(ctx, itemIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]events.ItemFacts, len(items))
+	for _, it := range items {
+		f := events.ItemFacts{ID: it.ID, CreatorID: it.CreatorID, Topics: it.Topics, SeriesID: it.SeriesID,
+			Episode: it.Episode, DurationMS: it.DurationMS, Visible: content.Visible(caller, it)}
+		if q := it.Quiz; q != nil {
+			f.Grade = q.Grade
+		}
+		out[it.ID] = f
+	}
+	return out, nil
+}
+
+// lateProgress lets the catalogue ask ingestion about completions although the
+// catalogue is built first (ingestion needs the catalogue too).
+type lateProgress struct{ events *events.Service }
+
+func (p *lateProgress) Completed(ctx context.Context, userID string, itemIDs []string) (map[string]bool, error) {
+	return p.events.Completed(ctx, userID, itemIDs)
+}

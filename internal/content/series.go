@@ -1,0 +1,179 @@
+package content
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/id"
+)
+
+// SeriesInput is the body of series create and update.
+type SeriesInput struct {
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+	Status      *Status `json:"status"`
+}
+
+func (in SeriesInput) apply(sr *Series, creating bool) error {
+	var bad fieldErrors
+	text(&bad, "title", in.Title, maxTitle, creating, &sr.Title)
+	if in.Title != nil && sr.Title == "" && !creating {
+		bad.add("title", "must not be empty")
+	}
+	text(&bad, "description", in.Description, maxDescription, false, &sr.Description)
+	if in.Status != nil {
+		if *in.Status != Draft && *in.Status != Published {
+			bad.add("status", "use draft or published")
+		}
+		sr.Status = *in.Status
+	}
+	return bad.err()
+}
+
+// CreateSeries starts a series owned by a.
+func (s *Service) CreateSeries(ctx context.Context, a Actor, in SeriesInput) (Series, error) {
+	now := s.now().UTC()
+	sr := Series{ID: id.New(now), CreatorID: a.UserID, Status: Draft, CreatedAt: now, UpdatedAt: now}
+	if err := in.apply(&sr, true); err != nil {
+		return Series{}, err
+	}
+	if err := s.store.CreateSeries(ctx, sr); err != nil {
+		return Series{}, fmt.Errorf("create series: %w", err)
+	}
+	return sr, nil
+}
+
+// GetSeries returns a series a may see.
+func (s *Service) GetSeries(ctx context.Context, a Actor, seriesID string) (Series, error) {
+	sr, err := s.store.SeriesByID(ctx, seriesID)
+	if err != nil {
+		return Series{}, err
+	}
+	if sr.Status != Published && sr.CreatorID != a.UserID && !isModerator(a) {
+		return Series{}, ErrNotFound
+	}
+	return sr, nil
+}
+
+// ownSeries returns a series only to its creator.
+func (s *Service) ownSeries(ctx context.Context, a Actor, seriesID string) (Series, error) {
+	sr, err := s.store.SeriesByID(ctx, seriesID)
+	if err != nil {
+		return Series{}, err
+	}
+	if sr.CreatorID != a.UserID {
+		return Series{}, ErrNotFound
+	}
+	return sr, nil
+}
+
+// UpdateSeries edits a's own series.
+func (s *Service) UpdateSeries(ctx context.Context, a Actor, seriesID string, in SeriesInput) (Series, error) {
+	sr, err := s.ownSeries(ctx, a, seriesID)
+	if err != nil {
+		return Series{}, err
+	}
+	if err := in.apply(&sr, false); err != nil {
+		return Series{}, err
+	}
+	sr.UpdatedAt = s.now().UTC()
+	if err := s.store.UpdateSeries(ctx, sr); err != nil {
+		return Series{}, fmt.Errorf("update series %s: %w", sr.ID, err)
+	}
+	return sr, nil
+}
+
+// DeleteSeries removes a's own series; its items stay, outside any series.
+func (s *Service) DeleteSeries(ctx context.Context, a Actor, seriesID string) error {
+	if _, err := s.ownSeries(ctx, a, seriesID); err != nil {
+		return err
+	}
+	return s.store.DeleteSeries(ctx, seriesID)
+}
+
+// SetEpisodes orders a's own items as the series' episodes.
+func (s *Service) SetEpisodes(ctx context.Context, a Actor, seriesID string, itemIDs []string) (Series, error) {
+	if _, err := s.ownSeries(ctx, a, seriesID); err != nil {
+		return Series{}, err
+	}
+	if len(itemIDs) > 1000 {
+		return Series{}, httpx.Invalid(httpx.FieldError{Field: "item_ids", Message: "at most 1000 episodes"})
+	}
+	items, err := s.store.ItemsByIDs(ctx, itemIDs)
+	if err != nil {
+		return Series{}, err
+	}
+	own := map[string]bool{}
+	for _, it := range items {
+		own[it.ID] = it.CreatorID == a.UserID
+	}
+	seen := map[string]bool{}
+	for _, itemID := range itemIDs {
+		switch {
+		case seen[itemID]:
+			return Series{}, httpx.Invalid(httpx.FieldError{Field: "item_ids", Message: "an item appears twice: " + itemID})
+		case !own[itemID]:
+			return Series{}, httpx.Invalid(httpx.FieldError{Field: "item_ids", Message: "no item of yours has the id " + itemID})
+		}
+		seen[itemID] = true
+	}
+	if err := s.store.SetEpisodes(ctx, seriesID, itemIDs, s.now().UTC()); err != nil {
+		return Series{}, err
+	}
+	return s.store.SeriesByID(ctx, seriesID)
+}
+
+// ListSeries pages published series (and a's own drafts when listing their own).
+func (s *Service) ListSeries(ctx context.Context, a Actor, creatorID, beforeID string, limit int) ([]Series, bool, error) {
+	statuses := []Status{Published}
+	if creatorID != "" && creatorID == a.UserID {
+		statuses = append(statuses, Draft)
+	}
+	list, err := s.store.ListSeries(ctx, creatorID, statuses, beforeID, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(list) > limit {
+		return list[:limit], true, nil
+	}
+	return list, false, nil
+}
+
+// SeriesProgress is a learner's way through a series.
+type SeriesProgress struct {
+	SeriesID   string   `json:"series_id"`
+	Episodes   int      `json:"episodes"`
+	Completed  int      `json:"completed"`
+	Percent    int      `json:"percent"`
+	Done       []string `json:"completed_item_ids"`
+	NextItemID string   `json:"next_item_id,omitempty"` // the first episode not completed
+}
+
+// Progress reports a's progress through a series they can see.
+func (s *Service) Progress(ctx context.Context, a Actor, seriesID string) (SeriesProgress, error) {
+	sr, err := s.GetSeries(ctx, a, seriesID)
+	if err != nil {
+		return SeriesProgress{}, err
+	}
+	done, err := s.progress.Completed(ctx, a.UserID, sr.ItemIDs)
+	if err != nil {
+		return SeriesProgress{}, fmt.Errorf("series progress: %w", err)
+	}
+	p := SeriesProgress{SeriesID: sr.ID, Episodes: len(sr.ItemIDs), Done: []string{}}
+	for _, itemID := range sr.ItemIDs {
+		if done[itemID] {
+			p.Completed++
+			p.Done = append(p.Done, itemID)
+		} else if p.NextItemID == "" {
+			p.NextItemID = itemID
+		}
+	}
+	if p.Episodes > 0 {
+		p.Percent = p.Completed * 100 / p.Episodes
+	}
+	return p, nil
+}
+
+var errNotCreator = httpx.Errorf(http.StatusNotFound, "not_found", "no creator has this id")

@@ -1,0 +1,204 @@
+package content
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/id"
+)
+
+// Roles as the catalogue understands them; the accounts domain owns the names.
+const (
+	roleCreator   = "creator"
+	roleModerator = "moderator"
+	roleAdmin     = "admin"
+)
+
+var roleRank = map[string]int{"learner": 1, roleCreator: 2, roleModerator: 3, roleAdmin: 4}
+
+func atLeast(role, min string) bool { return roleRank[role] >= roleRank[min] }
+
+// Directory answers what the catalogue needs to know about users.
+type Directory interface {
+	// UserRole returns a user's role; ErrNotFound-wrapping error when absent.
+	UserRole(ctx context.Context, userID string) (string, error)
+}
+
+// Progress answers which items a learner has completed (the events domain).
+type Progress interface {
+	Completed(ctx context.Context, userID string, itemIDs []string) (map[string]bool, error)
+}
+
+// Service is the catalogue.
+type Service struct {
+	store    Store
+	users    Directory
+	progress Progress
+	now      func() time.Time
+}
+
+// NewService wires the catalogue.
+func NewService(store Store, users Directory, progress Progress, now func() time.Time) *Service {
+	return &Service{store: store, users: users, progress: progress, now: now}
+}
+
+// Actor is who is asking.
+type Actor = httpx.Caller
+
+func isModerator(a Actor) bool { return atLeast(a.Role, roleModerator) }
+
+// Visible reports whether a may see it (other domains ask through this).
+func Visible(a Actor, it Item) bool { return canSee(a, it) }
+
+// canSee decides whether a sees it; callers answer ErrNotFound when not. Removed
+// items stay visible to their creator and moderators only.
+func canSee(a Actor, it Item) bool {
+	switch {
+	case it.Status == Published:
+		return true
+	case it.CreatorID == a.UserID:
+		return true
+	default:
+		return isModerator(a)
+	}
+}
+
+// Create adds an item by a creator.
+func (s *Service) Create(ctx context.Context, a Actor, in ItemInput) (Item, error) {
+	now := s.now().UTC()
+	it := Item{ID: id.New(now), CreatorID: a.UserID, Status: Draft, CreatedAt: now, UpdatedAt: now}
+	if err := in.apply(&it, true); err != nil {
+		return Item{}, err
+	}
+	if err := s.checkSeries(ctx, a, it.SeriesID); err != nil {
+		return Item{}, err
+	}
+	if it.Status == Published {
+		it.PublishedAt = &now
+	}
+	if err := s.store.CreateItem(ctx, it); err != nil {
+		return Item{}, fmt.Errorf("create item: %w", err)
+	}
+	return it, nil
+}
+
+func (s *Service) checkSeries(ctx context.Context, a Actor, seriesID string) error {
+	if seriesID == "" {
+		return nil
+	}
+	sr, err := s.store.SeriesByID(ctx, seriesID)
+	if errors.Is(err, ErrNotFound) || (err == nil && sr.CreatorID != a.UserID) {
+		return httpx.Invalid(httpx.FieldError{Field: "series_id", Message: "no series of yours has this id"})
+	}
+	return err
+}
+
+// Get returns an item a may see.
+func (s *Service) Get(ctx context.Context, a Actor, itemID string) (Item, error) {
+	it, err := s.store.ItemByID(ctx, itemID)
+	if err != nil {
+		return Item{}, err
+	}
+	if !canSee(a, it) {
+		return Item{}, ErrNotFound
+	}
+	return it, nil
+}
+
+// Update edits an item. Its creator edits everything; a moderator may only
+// change the status of someone else's item (removing or restoring it). Anyone
+// else gets ErrNotFound.
+func (s *Service) Update(ctx context.Context, a Actor, itemID string, in ItemInput) (Item, error) {
+	it, err := s.store.ItemByID(ctx, itemID)
+	if err != nil {
+		return Item{}, err
+	}
+	own, mod := it.CreatorID == a.UserID, isModerator(a)
+	switch {
+	case !own && !mod:
+		return Item{}, ErrNotFound
+	case !own && !onlyStatus(in):
+		return Item{}, httpx.Errorf(http.StatusForbidden, "forbidden", "moderators change the status of others' items, nothing else")
+	case it.Status == Removed && !mod:
+		return Item{}, httpx.Errorf(http.StatusConflict, "removed", "a moderator removed this item; it cannot be edited")
+	}
+	wasPublished := it.Status == Published
+	if in.Status != nil {
+		st := *in.Status
+		if st != Draft && st != Published && !(st == Removed && mod) {
+			msg := "use draft or published"
+			if mod {
+				msg = "use draft, published or removed"
+			}
+			return Item{}, httpx.Invalid(httpx.FieldError{Field: "status", Message: msg})
+		}
+		it.Status = st
+		in.Status = nil
+	}
+	if err := in.apply(&it, false); err != nil {
+		return Item{}, err
+	}
+	if in.SeriesID != nil {
+		if err := s.checkSeries(ctx, a, it.SeriesID); err != nil {
+			return Item{}, err
+		}
+	}
+	now := s.now().UTC()
+	it.UpdatedAt = now
+	if it.Status == Published && !wasPublished && it.PublishedAt == nil {
+		it.PublishedAt = &now
+	}
+	if err := s.store.UpdateItem(ctx, it); err != nil {
+		return Item{}, fmt.Errorf("update item %s: %w", it.ID, err)
+	}
+	return it, nil
+}
+
+func onlyStatus(in ItemInput) bool {
+	return in.Kind == nil && in.Title == nil && in.Description == nil && in.Body == nil && in.Transcript == nil &&
+		in.Topics == nil && in.Difficulty == nil && in.Language == nil && in.DurationMS == nil &&
+		in.SeriesID == nil && in.Episode == nil && in.MediaIDs == nil && in.Quiz == nil
+}
+
+// Delete removes an item for good: its creator or an admin.
+func (s *Service) Delete(ctx context.Context, a Actor, itemID string) error {
+	it, err := s.store.ItemByID(ctx, itemID)
+	if err != nil {
+		return err
+	}
+	if it.CreatorID != a.UserID && !atLeast(a.Role, roleAdmin) {
+		if canSee(a, it) && isModerator(a) {
+			return httpx.Errorf(http.StatusForbidden, "forbidden", "moderators remove items with PATCH status=removed; only admins delete")
+		}
+		return ErrNotFound
+	}
+	return s.store.DeleteItem(ctx, itemID)
+}
+
+// List pages items a may see, newest first.
+func (s *Service) List(ctx context.Context, a Actor, q ItemQuery) ([]Item, bool, error) {
+	q.Statuses = []Status{Published}
+	q.OwnDraftsOf = a.UserID
+	limit := q.Limit
+	q.Limit = limit + 1
+	items, err := s.store.ListItems(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(items) > limit {
+		return items[:limit], true, nil
+	}
+	return items, false, nil
+}
+
+// ItemsByIDs returns the items that exist, for other domains.
+func (s *Service) ItemsByIDs(ctx context.Context, ids []string) ([]Item, error) {
+	return s.store.ItemsByIDs(ctx, ids)
+}
+
+// Topics is the taxonomy.
+func (s *Service) Topics(ctx context.Context) ([]Topic, error) { return s.store.Topics(ctx) }

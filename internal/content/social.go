@@ -1,0 +1,129 @@
+package content
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/lyolearn/lyo/internal/httpx"
+)
+
+// creator checks that creatorID names a creator (or above) other than a.
+func (s *Service) creator(ctx context.Context, a Actor, creatorID string) error {
+	if creatorID == a.UserID {
+		return httpx.Invalid(httpx.FieldError{Field: "id", Message: "that is you"})
+	}
+	role, err := s.users.UserRole(ctx, creatorID)
+	if errors.Is(err, ErrNotFound) || (err == nil && !atLeast(role, roleCreator)) {
+		return errNotCreator
+	}
+	return err
+}
+
+// Follow makes a follow a creator.
+func (s *Service) Follow(ctx context.Context, a Actor, creatorID string) error {
+	if err := s.creator(ctx, a, creatorID); err != nil {
+		return err
+	}
+	return s.store.Follow(ctx, Edge{UserID: a.UserID, CreatorID: creatorID, CreatedAt: s.now().UTC()})
+}
+
+// Unfollow undoes Follow; unfollowing someone not followed is fine.
+func (s *Service) Unfollow(ctx context.Context, a Actor, creatorID string) error {
+	return s.store.Unfollow(ctx, a.UserID, creatorID)
+}
+
+// Block keeps a creator's items out of a's feed for good.
+func (s *Service) Block(ctx context.Context, a Actor, creatorID string) error {
+	if err := s.creator(ctx, a, creatorID); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	if err := s.store.Block(ctx, Edge{UserID: a.UserID, CreatorID: creatorID, CreatedAt: now}); err != nil {
+		return err
+	}
+	return s.store.Unfollow(ctx, a.UserID, creatorID)
+}
+
+// Unblock undoes Block.
+func (s *Service) Unblock(ctx context.Context, a Actor, creatorID string) error {
+	return s.store.Unblock(ctx, a.UserID, creatorID)
+}
+
+// Edges pages follows: q.UserID set lists whom they follow, q.CreatorID who follows them.
+func (s *Service) Edges(ctx context.Context, q EdgeQuery) ([]Edge, bool, error) {
+	limit := q.Limit
+	q.Limit = limit + 1
+	edges, err := s.store.Follows(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(edges) > limit {
+		return edges[:limit], true, nil
+	}
+	return edges, false, nil
+}
+
+// Blocked lists the creators a blocked.
+func (s *Service) Blocked(ctx context.Context, userID string) ([]Edge, error) {
+	return s.store.Blocked(ctx, userID)
+}
+
+// Hidden pages a learner's hidden items, newest first.
+func (s *Service) Hidden(ctx context.Context, userID string, before time.Time, limit int) ([]Hidden, bool, error) {
+	list, err := s.store.HiddenItems(ctx, userID, before, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(list) > limit {
+		return list[:limit], true, nil
+	}
+	return list, false, nil
+}
+
+// Unhide lets a hidden item back into the learner's feed.
+func (s *Service) Unhide(ctx context.Context, userID, itemID string) error {
+	return s.store.Unhide(ctx, userID, itemID)
+}
+
+// Limits of a search.
+const (
+	maxSearchTerms   = 10
+	maxSearchTermLen = 50
+)
+
+// SearchTerms splits a query into plain words: letters and digits only, so
+// punctuation and operators are never syntax.
+func SearchTerms(q string) []string {
+	var terms []string
+	for _, f := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if len([]rune(f)) > maxSearchTermLen {
+			f = string([]rune(f)[:maxSearchTermLen])
+		}
+		terms = append(terms, f)
+		if len(terms) == maxSearchTerms {
+			break
+		}
+	}
+	return terms
+}
+
+// Search finds published items.
+func (s *Service) Search(ctx context.Context, q string, offset, limit int) ([]SearchHit, bool, error) {
+	terms := SearchTerms(q)
+	if len(terms) == 0 {
+		return nil, false, httpx.Invalid(httpx.FieldError{Field: "q", Message: "give at least one word to search for"})
+	}
+	hits, err := s.store.Search(ctx, SearchQuery{Terms: terms, Offset: offset, Limit: limit + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	if len(hits) > limit {
+		return hits[:limit], true, nil
+	}
+	return hits, false, nil
+}

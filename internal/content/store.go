@@ -1,0 +1,64 @@
+package content
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what the catalogue needs from the database. Both engines implement it.
+type Store interface {
+	// CreateItem inserts an item; unknown topic slugs are created with a name
+	// derived from the slug.
+	CreateItem(ctx context.Context, it Item) error
+	// ItemByID returns any item, whatever its status; ErrNotFound when absent.
+	ItemByID(ctx context.Context, id string) (Item, error)
+	// ItemsByIDs returns the items that exist, in no particular order.
+	ItemsByIDs(ctx context.Context, ids []string) ([]Item, error)
+	// UpdateItem replaces every field but ID, CreatorID and CreatedAt.
+	UpdateItem(ctx context.Context, it Item) error
+	// DeleteItem removes an item for good (its creator's choice).
+	DeleteItem(ctx context.Context, id string) error
+	// ListItems returns items newest first (by ID) matching q.
+	ListItems(ctx context.Context, q ItemQuery) ([]Item, error)
+	// DeleteItemsByCreator removes every item of a creator (account deletion).
+	DeleteItemsByCreator(ctx context.Context, creatorID string) error
+
+	// Search ranks published items by the terms over title, description, body and
+	// transcript. An item is searchable as soon as its write has returned.
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
+
+	CreateSeries(ctx context.Context, s Series) error
+	SeriesByID(ctx context.Context, id string) (Series, error)
+	UpdateSeries(ctx context.Context, s Series) error // title, description, status, updated_at
+	DeleteSeries(ctx context.Context, id string) error // its items leave the series
+	// ListSeries returns series newest first; creatorID "" means everyone's.
+	ListSeries(ctx context.Context, creatorID string, statuses []Status, beforeID string, limit int) ([]Series, error)
+	// SetEpisodes makes itemIDs the series' episodes in order: each item gets the
+	// series ID and its episode number; items that were episodes and are not in
+	// the list leave the series. Atomic.
+	SetEpisodes(ctx context.Context, seriesID string, itemIDs []string, now time.Time) error
+
+	// Topics returns the whole taxonomy ordered by slug.
+	Topics(ctx context.Context) ([]Topic, error)
+	// EnsureTopics creates missing topics (name derived from the slug).
+	EnsureTopics(ctx context.Context, topics []Topic) error
+
+	// Follow and Block are idempotent; Unfollow and Unblock of a missing edge are not errors.
+	Follow(ctx context.Context, e Edge) error
+	Unfollow(ctx context.Context, userID, creatorID string) error
+	// Follows pages edges newest first; set q.UserID for following, q.CreatorID for followers.
+	Follows(ctx context.Context, q EdgeQuery) ([]Edge, error)
+	Block(ctx context.Context, e Edge) error
+	Unblock(ctx context.Context, userID, creatorID string) error
+	// Blocked returns the creators a user blocked.
+	Blocked(ctx context.Context, userID string) ([]Edge, error)
+
+	// Hidden items are added by hide events (the events store writes them in the
+	// same transaction as the event); the learner can list and undo them here.
+	Unhide(ctx context.Context, userID, itemID string) error // ErrNotFound when not hidden
+	HiddenItems(ctx context.Context, userID string, beforeAt time.Time, limit int) ([]Hidden, error)
+
+	// DeleteUserContentData removes a user's follows (both directions), blocks and
+	// hidden items, and their series.
+	DeleteUserContentData(ctx context.Context, userID string) error
+}

@@ -1,0 +1,81 @@
+package events
+
+import (
+	"context"
+	"time"
+)
+
+// ItemCounts are an item's totals. Likes and Saves count learners who like or
+// save it now; the rest count events.
+type ItemCounts struct {
+	Impressions int64 `json:"impressions"`
+	Views       int64 `json:"views"`
+	Completions int64 `json:"completions"`
+	Likes       int64 `json:"likes"`
+	Saves       int64 `json:"saves"`
+	Shares      int64 `json:"shares"`
+	Skips       int64 `json:"skips"`
+	Hides       int64 `json:"hides"`
+	QuizAnswers int64 `json:"quiz_answers"`
+	QuizCorrect int64 `json:"quiz_correct"`
+	WatchMS     int64 `json:"watch_ms"`
+}
+
+// UserItem is one learner's state for one item.
+type UserItem struct {
+	ItemID      string
+	FirstAt     time.Time
+	LastAt      time.Time
+	Impressions int64
+	Views       int64
+	WatchMS     int64 // total watch time
+	Completed   bool
+	Liked       bool
+	Saved       bool
+}
+
+// UserItemDelta is what a batch changes for one (learner, item). Counters add;
+// FirstAt and LastAt widen the stored range; Completed only turns on; Liked and
+// Saved, when set, are the state after the batch, and the item's Likes and Saves
+// move by one when that differs from the stored state.
+type UserItemDelta struct {
+	FirstAt     time.Time
+	LastAt      time.Time
+	Impressions int64
+	Views       int64
+	WatchMS     int64
+	Completed   bool
+	Liked       *bool
+	Saved       *bool
+	HiddenAt    *time.Time // a hide: the item joins the learner's hidden list
+}
+
+// Deltas is what a batch of new events adds to the aggregates. ItemCounts here
+// never carry Likes or Saves: those follow from UserItems.
+type Deltas struct {
+	Items     map[string]ItemCounts
+	Topics    map[string]float64 // normalised affinity increments (see package doc)
+	Creators  map[string]float64
+	UserItems map[string]UserItemDelta
+}
+
+// Store keeps the event log and the aggregates. Both engines implement it.
+type Store interface {
+	// Ingest inserts the events not yet stored for (userID, ClientID) and, in the
+	// same transaction, applies fold(fresh) where fresh are exactly the newly
+	// inserted events, in the order given. It reports per event whether it was new.
+	Ingest(ctx context.Context, userID string, evs []Event, fold func(fresh []Event) Deltas) ([]bool, error)
+	// ItemStats returns the totals of the given items (absent items: zero).
+	ItemStats(ctx context.Context, itemIDs []string) (map[string]ItemCounts, error)
+	// Affinities returns a learner's normalised topic and creator scores.
+	Affinities(ctx context.Context, userID string) (topics, creators map[string]float64, err error)
+	// UserItems returns a learner's state for the given items; nil itemIDs means all.
+	UserItems(ctx context.Context, userID string, itemIDs []string) (map[string]UserItem, error)
+	// Events pages a learner's raw log in ingestion order, after sequence number
+	// afterSeq; it returns the events and the sequence number of the last.
+	Events(ctx context.Context, userID string, afterSeq int64, limit int) ([]Event, int64, error)
+	// Forget subtracts a learner's contribution d from the item totals (d.Items
+	// from Fold over their log; Likes and Saves follow from their stored states),
+	// then deletes their events, states, affinities and hidden items. Atomic.
+	Forget(ctx context.Context, userID string, d Deltas) error
+}

@@ -1,0 +1,95 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lyolearn/lyo/internal/content"
+	"github.com/lyolearn/lyo/internal/store/query"
+)
+
+// ListItems returns items newest first (by ID) before q.BeforeID that match q. No
+// Statuses means every status; with Statuses, OwnDraftsOf adds that user's drafts.
+// The WHERE clause holds only the filters in use, so the planner sees each query as
+// it is.
+func (db *DB) ListItems(ctx context.Context, q content.ItemQuery) ([]content.Item, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if q.CreatorID != "" {
+		where = append(where, `i.creator_id = `+arg(q.CreatorID))
+	}
+	if q.Topic != "" {
+		where = append(where, `i.id IN (SELECT item_id FROM item_topics WHERE topic_slug = `+arg(q.Topic)+`)`)
+	}
+	if q.Kind != "" {
+		where = append(where, `i.kind = `+arg(string(q.Kind)))
+	}
+	if q.SeriesID != "" {
+		where = append(where, `i.series_id = `+arg(q.SeriesID))
+	}
+	if len(q.Statuses) > 0 {
+		cond := `i.status = ANY(` + arg(statusStrings(q.Statuses)) + `)`
+		if q.OwnDraftsOf != "" {
+			cond = `(` + cond + ` OR (i.creator_id = ` + arg(q.OwnDraftsOf) + ` AND i.status = 'draft'))`
+		}
+		where = append(where, cond)
+	}
+	if q.BeforeID != "" {
+		where = append(where, `i.id < `+arg(q.BeforeID))
+	}
+	sqlText := `SELECT ` + itemColumns + ` FROM items i`
+	if len(where) > 0 {
+		sqlText += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	sqlText += ` ORDER BY i.id DESC LIMIT ` + arg(query.Limit(q.Limit))
+
+	out, err := db.queryItems(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list items: %w", err)
+	}
+	return out, nil
+}
+
+// ItemsByIDs returns the items that exist among ids, in no particular order. One
+// array parameter carries them all, so there is no limit to chunk around.
+func (db *DB) ItemsByIDs(ctx context.Context, ids []string) ([]content.Item, error) {
+	if len(ids) == 0 {
+		return []content.Item{}, nil
+	}
+	out, err := db.queryItems(ctx, `SELECT `+itemColumns+` FROM items i WHERE i.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("get %d items: %w", len(ids), err)
+	}
+	return out, nil
+}
+
+func (db *DB) queryItems(ctx context.Context, sqlText string, args ...any) ([]content.Item, error) {
+	rows, err := db.pool.Query(ctx, sqlText, args...)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (content.Item, error) { return scanItem(r) })
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []content.Item{}
+	}
+	return out, nil
+}
+
+func statusStrings(statuses []content.Status) []string {
+	out := make([]string, len(statuses))
+	for i, s := range statuses {
+		out[i] = string(s)
+	}
+	return out
+}

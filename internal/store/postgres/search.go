@@ -1,0 +1,74 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lyolearn/lyo/internal/content"
+	"github.com/lyolearn/lyo/internal/store/query"
+)
+
+// searchSQL ranks the matches, takes one page, and only then makes headlines, which
+// parse whole documents and would be wasted on rows outside the page. ts_rank_cd
+// weighs title (A) 1.0, description (B) 0.4, body (C) 0.2 and transcript (D) 0.1.
+// The status test lets the planner use the partial index of published items.
+const searchSQL = `
+WITH q AS (SELECT to_tsquery('lyo_search', $1) AS query),
+page AS (
+    SELECT i.id, ts_rank_cd(i.search, q.query)::float8 AS rank
+    FROM items i, q
+    WHERE i.search @@ q.query AND i.status = 'published'
+    ORDER BY rank DESC, i.id DESC
+    LIMIT $2 OFFSET $3
+)
+SELECT ` + itemColumns + `, page.rank,
+    ts_headline('lyo_search', concat_ws(E'\n', i.title, i.description, i.body, i.transcript), q.query,
+        'StartSel=«, StopSel=», MaxFragments=2, MaxWords=16, MinWords=6, FragmentDelimiter=" … "')
+FROM page JOIN items i ON i.id = page.id, q
+ORDER BY page.rank DESC, i.id DESC`
+
+// Search ranks published items by the terms over title, description, body and
+// transcript. Every word must match; the last one may be the start of a word, so
+// results follow a query as it is typed. Accents and case do not matter.
+func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.SearchHit, error) {
+	tsq := tsQuery(query.SearchTerms(q.Terms))
+	if tsq == "" {
+		return []content.SearchHit{}, nil
+	}
+	rows, err := db.pool.Query(ctx, searchSQL, tsq, query.Limit(q.Limit), max(q.Offset, 0))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (content.SearchHit, error) {
+		var h content.SearchHit
+		it, err := scanItem(r, &h.Rank, &h.Snippet)
+		h.Item = it
+		return h, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if out == nil {
+		out = []content.SearchHit{}
+	}
+	return out, nil
+}
+
+var lexemeEscaper = strings.NewReplacer(`\`, `\\`, `'`, `''`)
+
+// tsQuery makes the text of a tsquery of words: each a quoted lexeme, so nothing in
+// it is syntax, joined by & (AND); the last word matches as a prefix (:*). It is
+// passed to to_tsquery as a parameter, never spliced into SQL. "" for no words.
+func tsQuery(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = `'` + lexemeEscaper.Replace(w) + `'`
+	}
+	return strings.Join(quoted, " & ") + ":*"
+}

@@ -1,0 +1,65 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/lyolearn/lyo/internal/events"
+)
+
+// Forget takes the learner's contribution out of the item totals (d.Items for the
+// counters, their stored states for likes and saves) and deletes their log,
+// states, affinities and hidden items, all in one write transaction. Totals stop
+// at zero rather than go negative should d overstate what was counted.
+func (db *DB) Forget(ctx context.Context, userID string, d events.Deltas) (err error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("forget events of %s: begin: %w", userID, err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	for _, f := range []struct{ total, state string }{{"likes", "liked"}, {"saves", "saved"}} {
+		if _, err := tx.ExecContext(ctx, `UPDATE item_stats SET `+f.total+` = max(0, `+f.total+` - 1)
+			WHERE item_id IN (SELECT item_id FROM user_items WHERE user_id = ? AND `+f.state+` = 1)`, userID); err != nil {
+			return fmt.Errorf("forget events of %s: %s: %w", userID, f.total, err)
+		}
+	}
+	for ids := range slices.Chunk(slices.Sorted(maps.Keys(d.Items)), maxRows) {
+		args := make([]any, 0, len(ids)*10)
+		for _, id := range ids {
+			c := d.Items[id]
+			args = append(args, id, c.Impressions, c.Views, c.Completions, c.Shares, c.Skips, c.Hides,
+				c.QuizAnswers, c.QuizCorrect, c.WatchMS)
+		}
+		_, err := tx.ExecContext(ctx, `
+			UPDATE item_stats SET
+				impressions = max(0, impressions - v.column2),
+				views = max(0, views - v.column3),
+				completions = max(0, completions - v.column4),
+				shares = max(0, shares - v.column5),
+				skips = max(0, skips - v.column6),
+				hides = max(0, hides - v.column7),
+				quiz_answers = max(0, quiz_answers - v.column8),
+				quiz_correct = max(0, quiz_correct - v.column9),
+				watch_ms = max(0, watch_ms - v.column10)
+			FROM (VALUES `+valueRows(len(ids), 10)+`) AS v
+			WHERE item_stats.item_id = v.column1`, args...)
+		if err != nil {
+			return fmt.Errorf("forget events of %s: item stats: %w", userID, err)
+		}
+	}
+	for _, table := range []string{"events", "user_items", "user_affinities", "hidden_items"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, userID); err != nil {
+			return fmt.Errorf("forget events of %s: delete %s: %w", userID, table, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("forget events of %s: commit: %w", userID, err)
+	}
+	return nil
+}
