@@ -29,7 +29,7 @@ type Store interface {
 
 	CreateSeries(ctx context.Context, s Series) error
 	SeriesByID(ctx context.Context, id string) (Series, error)
-	UpdateSeries(ctx context.Context, s Series) error // title, description, status, updated_at
+	UpdateSeries(ctx context.Context, s Series) error  // title, description, status, updated_at
 	DeleteSeries(ctx context.Context, id string) error // its items leave the series
 	// ListSeries returns series newest first; creatorID "" means everyone's.
 	ListSeries(ctx context.Context, creatorID string, statuses []Status, beforeID string, limit int) ([]Series, error)
