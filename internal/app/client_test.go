@@ -12,14 +12,14 @@ import (
 // client drives a test server through its real middleware and router, as one
 // device at one address, checking every answer against the OpenAPI document.
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	s     *server
 	spec  *apiSpec
 	token string
 	ip    string
 }
 
-func newClient(t *testing.T, s *server, spec *apiSpec) *client {
+func newClient(t testing.TB, s *server, spec *apiSpec) *client {
 	return &client{t: t, s: s, spec: spec, ip: "192.0.2.10"}
 }
 
@@ -79,7 +79,7 @@ func (c *client) do(method, path string, body any) *httptest.ResponseRecorder {
 }
 
 // want fails the test unless the response has the status; it decodes the body into v.
-func want(t *testing.T, w *httptest.ResponseRecorder, status int, v any) {
+func want(t testing.TB, w *httptest.ResponseRecorder, status int, v any) {
 	t.Helper()
 	if w.Code != status {
 		t.Fatalf("status %d, want %d: %s", w.Code, status, w.Body)

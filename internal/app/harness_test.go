@@ -122,7 +122,7 @@ func loadSpec(t *testing.T) *apiSpec {
 
 // check validates a response against the document: the route must be documented,
 // the status listed, and a JSON body must match its schema.
-func (s *apiSpec) check(t *testing.T, req *http.Request, w *httptest.ResponseRecorder) {
+func (s *apiSpec) check(t testing.TB, req *http.Request, w *httptest.ResponseRecorder) {
 	t.Helper()
 	route, params, err := s.router.FindRoute(req)
 	if err != nil {
