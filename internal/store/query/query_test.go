@@ -42,7 +42,7 @@ func TestSearchTerms(t *testing.T) {
 		{[]string{"", " ", `"`, "*", "()", "'", `\`, ":", "-", "\u0301"}, nil},
 		{[]string{"go", "Café"}, []string{"go", "Café"}},
 		{[]string{`"quoted"`, "pre*", "a:b", "it's", "foo-bar", `back\slash`}, []string{"quoted", "pre", "a", "b", "it", "s", "foo", "bar", "back", "slash"}},
-		{[]string{"cafe\u0301", "日本語", "x2"}, []string{"cafe\u0301", "日本語", "x2"}},
+		{[]string{"cafe\u0301", "日本語", "x2", "हिन्दी"}, []string{"cafe\u0301", "日本語", "x2", "हिन्दी"}},
 		{[]string{"OR", "NEAR", "AND"}, []string{"OR", "NEAR", "AND"}}, // quoted by the engines, so plain words
 		{many, many[:MaxSearchTerms]},
 	} {

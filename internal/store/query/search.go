@@ -9,8 +9,8 @@ import (
 // either engine build a huge full-text expression.
 const MaxSearchTerms = 16
 
-// SearchTerms splits terms into the words both engines' full-text indexes hold:
-// runs of letters and digits (with their combining marks), everything else a
+// SearchTerms splits terms into words: runs of letters, digits and combining marks
+// (which scripts such as Devanagari need inside words), everything else a
 // separator. The service already sends plain words; this is the defence that keeps
 // quotes, operators and punctuation from ever reaching a query language. It returns
 // at most MaxSearchTerms words, and none when no term holds a letter or digit.
@@ -31,7 +31,7 @@ func SearchTerms(terms []string) []string {
 
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-func isSeparator(r rune) bool { return !isLetterOrDigit(r) && !unicode.Is(unicode.Mn, r) }
+func isSeparator(r rune) bool { return !isLetterOrDigit(r) && !unicode.Is(unicode.M, r) }
 
 // TopicName is the display name of a topic created on the fly from its slug:
 // "machine-learning" becomes "Machine learning".
