@@ -10,11 +10,11 @@ import (
 
 func TestSearchTerms(t *testing.T) {
 	for q, want := range map[string][]string{
-		"Quadratic Equations":         {"quadratic", "equations"},
+		"Quadratic Equations":          {"quadratic", "equations"},
 		`"quoted" AND (grouped) OR x*`: {"quoted", "and", "grouped", "or", "x"},
-		"café über-fast":              {"café", "über", "fast"},
-		"'; DROP TABLE items; --":     {"drop", "table", "items"},
-		"!!! ***":                     nil,
+		"café über-fast":               {"café", "über", "fast"},
+		"'; DROP TABLE items; --":      {"drop", "table", "items"},
+		"!!! ***":                      nil,
 	} {
 		if got := SearchTerms(q); !slices.Equal(got, want) {
 			t.Errorf("SearchTerms(%q) = %q, want %q", q, got, want)
