@@ -164,6 +164,7 @@ func TestRateLimitsHoldAcrossNodes(t *testing.T) {
 	a := newClient(t, authServer(t, "", newClock(), env), nil)
 	b := newClient(t, authServer(t, "", newClock(), env), nil)
 	allowed := 0
+	start := time.Now()
 	for i := range 40 {
 		node := a
 		if i%2 == 1 {
@@ -178,8 +179,12 @@ func TestRateLimitsHoldAcrossNodes(t *testing.T) {
 			t.Fatalf("status %d", w.Code)
 		}
 	}
-	if allowed != ipPolicies["auth"].Burst {
-		t.Errorf("%d requests allowed over two nodes, want the burst of %d", allowed, ipPolicies["auth"].Burst)
+	// Redis keeps real time, so the bucket refills while the test runs: allow
+	// for that, and no more. Two nodes limiting on their own would allow all 40.
+	p := ipPolicies["auth"]
+	refill := int(time.Since(start) / (p.Period / time.Duration(p.Limit)))
+	if allowed < p.Burst || allowed > p.Burst+refill+1 {
+		t.Errorf("%d requests allowed over two nodes, want the burst of %d (+%d refilled)", allowed, p.Burst, refill)
 	}
 
 	// With Redis unreachable the limiter fails open (the default) and readiness says so.
