@@ -27,6 +27,7 @@ Usage:
   lyo user create --email E [--password P | --password-stdin] [--role R] [--username U]
                                create an account (e.g. the first admin); works while serve runs
   lyo user token --id ID       print a short-lived access token for an existing user
+  lyo seed --demo [--seed N]   load a believable demo catalogue, learners and their events
   lyo flags list               show feature flags, their defaults and overrides
   lyo flags set NAME on|off    override a flag for every node
   lyo flags reset NAME         remove the override
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runConfig(ctx, rest, getenv, stdout)
 	case "user":
 		return runUser(ctx, rest, getenv, stdin, stdout)
+	case "seed":
+		return runSeed(ctx, rest, getenv, stdout)
 	case "flags":
 		return runFlags(ctx, rest, getenv, stdout)
 	case "version", "--version", "-v":

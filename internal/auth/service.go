@@ -108,6 +108,12 @@ func (s *Service) CreateUser(ctx context.Context, email, pw, username string, ro
 	if username == "" {
 		username = usernameFromEmail(email)
 	}
+	// Say which clash it is: the email matters more than a derived username.
+	if _, err := s.store.UserByEmail(ctx, email); err == nil {
+		return User{}, ErrEmailTaken
+	} else if !errors.Is(err, ErrNotFound) {
+		return User{}, err
+	}
 	hash, err := s.hasher.Hash(ctx, pw)
 	if err != nil {
 		return User{}, fmt.Errorf("hash password: %w", err)

@@ -202,3 +202,8 @@ func (s *Service) ItemsByIDs(ctx context.Context, ids []string) ([]Item, error) 
 
 // Topics is the taxonomy.
 func (s *Service) Topics(ctx context.Context) ([]Topic, error) { return s.store.Topics(ctx) }
+
+// EnsureTopics adds topics to the taxonomy (names and parents), keeping those that exist.
+func (s *Service) EnsureTopics(ctx context.Context, topics []Topic) error {
+	return s.store.EnsureTopics(ctx, topics)
+}

@@ -1,0 +1,126 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/content"
+	"github.com/lyolearn/lyo/internal/events"
+	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/obs"
+	"github.com/lyolearn/lyo/internal/seed"
+)
+
+// runSeed loads demo data through the real services, each record at its own time.
+func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	demo := fs.Bool("demo", false, "load the demo catalogue, learners and their events")
+	n := fs.Uint64("seed", 42, "random seed: the same seed gives the same data")
+	creators := fs.Int("creators", 0, "creators (default 40)")
+	items := fs.Int("items", 0, "items (default 3000)")
+	learners := fs.Int("learners", 0, "learners (default 200)")
+	days := fs.Int("days", 0, "days of history (default 30, at most 89)")
+	at := fs.String("now", "", "RFC 3339 time the history ends at (default: now); the same --seed and --now give the same data")
+	if err := fs.Parse(args); err != nil || !*demo {
+		return fmt.Errorf("%w: lyo seed --demo [--seed N] [--creators N] [--items N] [--learners N] [--days N]", ErrUsage)
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	if *at != "" {
+		if now, err = time.Parse(time.RFC3339, *at); err != nil {
+			return fmt.Errorf("%w: --now wants an RFC 3339 time such as 2026-11-01T12:00:00Z", ErrUsage)
+		}
+	}
+	ds := seed.Generate(seed.Config{Seed: *n, Creators: *creators, Items: *items, Learners: *learners, Days: *days, Now: now})
+	clock := seed.NewClock(now)
+	s, err := newServer(ctx, cfg, obs.NewLogger(stdout, "warn", cfg.LogFormat), true, clock.Now)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	fmt.Fprintf(stdout, "seeding %s: %d creators, %d items, %d learners, %d events (seed %d)\n",
+		s.db.Engine(), len(ds.Creators), len(ds.Items), len(ds.Learners), len(ds.Events), *n)
+	start := time.Now()
+	last := time.Time{}
+	progress := func(stage string, done, total int) {
+		if time.Since(last) > time.Second || done == total {
+			fmt.Fprintf(stdout, "  %-10s %6d / %d\n", stage, done, total)
+			last = time.Now()
+		}
+	}
+	sum, err := seed.Load(ctx, ds, seed.Targets{Users: seedUsers{s.auth}, Catalog: seedCatalog{s.content}, Events: seedEvents{s.events}, Clock: clock}, progress)
+	if errors.Is(err, seed.ErrAlreadySeeded) {
+		return fmt.Errorf("%w; seed an empty database (or another LYO_DATABASE_URL)", err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "done in %s: %d topics, %d creators, %d items, %d series, %d learners, %d follows; %d of %d events accepted\n",
+		time.Since(start).Round(time.Millisecond), sum.Topics, sum.Creators, sum.Items, sum.Series, sum.Learners, sum.Follows, sum.Accepted, sum.Events)
+	fmt.Fprintf(stdout, "sign in as creator1@%s or learner1@%s with the password %q\n", seed.EmailDomain, seed.EmailDomain, ds.Learners[0].Password)
+	return nil
+}
+
+type seedUsers struct{ auth *auth.Service }
+
+func (u seedUsers) CreateUser(ctx context.Context, email, pw, username, role string) (string, error) {
+	usr, err := u.auth.CreateUser(ctx, email, pw, username, auth.Role(role))
+	return usr.ID, err
+}
+
+func (u seedUsers) SetBirthYear(ctx context.Context, userID string, year int) error {
+	_, err := u.auth.UpdateMe(ctx, userID, auth.ProfilePatch{BirthYear: &year})
+	return err
+}
+
+func (u seedUsers) IsEmailTaken(err error) bool { return errors.Is(err, auth.ErrEmailTaken) }
+
+type seedCatalog struct{ content *content.Service }
+
+func (c seedCatalog) EnsureTopics(ctx context.Context, topics []content.Topic) error {
+	return c.content.EnsureTopics(ctx, topics)
+}
+
+func (c seedCatalog) CreateItem(ctx context.Context, creatorID string, in content.ItemInput) (string, error) {
+	it, err := c.content.Create(ctx, content.Actor{UserID: creatorID, Role: "creator"}, in)
+	return it.ID, err
+}
+
+func (c seedCatalog) CreateSeries(ctx context.Context, creatorID string, in content.SeriesInput) (string, error) {
+	sr, err := c.content.CreateSeries(ctx, content.Actor{UserID: creatorID, Role: "creator"}, in)
+	return sr.ID, err
+}
+
+func (c seedCatalog) SetEpisodes(ctx context.Context, creatorID, seriesID string, itemIDs []string) error {
+	_, err := c.content.SetEpisodes(ctx, content.Actor{UserID: creatorID, Role: "creator"}, seriesID, itemIDs)
+	return err
+}
+
+func (c seedCatalog) Follow(ctx context.Context, userID, creatorID string) error {
+	return c.content.Follow(ctx, content.Actor{UserID: userID, Role: "learner"}, creatorID)
+}
+
+type seedEvents struct{ events *events.Service }
+
+func (e seedEvents) Ingest(ctx context.Context, userID string, batch []events.Input) (int, error) {
+	results, err := e.events.Ingest(ctx, httpx.Caller{UserID: userID, Role: "learner"}, batch)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range results {
+		if r.Status == "accepted" {
+			n++
+		}
+	}
+	return n, nil
+}

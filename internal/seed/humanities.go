@@ -1,0 +1,110 @@
+package seed
+
+// humanLeaves are languages, history, music, art and cooking.
+var humanLeaves = []leaf{
+	{
+		slug: "english", name: "English", parent: "languages", weight: 1.6,
+		subjects: []string{"phrasal verbs", "the present perfect", "irregular verbs", "articles", "conditionals",
+			"everyday idioms", "the pronunciation of -ed endings", "prepositions of time", "formal emails", "reported speech"},
+		hooks: []string{"Stop saying \"very\"", "Make or do?", "10 idioms natives use every day", "Since or for?"},
+		terms: []string{"verb", "tense", "grammar", "vocabulary", "pronunciation", "idiom", "preposition"},
+		es:    []string{"los phrasal verbs", "el presente perfecto", "los verbos irregulares en inglés"},
+		ja:    []string{"英語の前置詞", "現在完了形", "英会話のフレーズ"},
+		facts: []fact{
+			{"Which sentence is correct?", "I have lived here since 2019.", [3]string{"I live here since 2019.", "I am living here since 2019.", "I lived here since 2019 until now."}},
+			{"What is the past tense of \"go\"?", "went", [3]string{"goed", "gone", "going"}},
+			{"Which article goes before \"hour\"?", "an", [3]string{"a", "the, always", "none"}},
+		},
+	},
+	{
+		slug: "spanish", name: "Spanish", parent: "languages", weight: 1.2,
+		subjects: []string{"ser and estar", "the preterite tense", "the subjunctive", "rolling your R", "ordering food in Spanish",
+			"por and para", "Spanish numbers", "reflexive verbs", "greetings and introductions"},
+		hooks: []string{"Ser or estar? The simple rule", "Spanish false friends", "How to roll your R", "Order coffee in Madrid"},
+		terms: []string{"conjugation", "subjunctive", "vocabulary", "accent", "gender", "pronoun", "tense"},
+		es:    []string{"ser y estar", "el pretérito indefinido", "el subjuntivo", "por y para", "los verbos reflexivos"},
+		facts: []fact{
+			{"How do you say \"thank you\" in Spanish?", "Gracias", [3]string{"Por favor", "De nada", "Hola"}},
+			{"Which verb describes a temporary state, as in \"I am tired\"?", "estar", [3]string{"ser", "tener", "haber"}},
+			{"What does \"embarazada\" mean?", "Pregnant", [3]string{"Embarrassed", "Busy", "Tired"}},
+		},
+	},
+	{
+		slug: "japanese", name: "Japanese", parent: "languages", weight: 0.9,
+		subjects: []string{"hiragana", "katakana", "basic kanji", "the particles wa and ga", "polite verb forms",
+			"counting in Japanese", "self-introductions", "keigo", "Japanese word order"},
+		hooks: []string{"Learn hiragana in a week", "Wa or ga?", "How to introduce yourself in Japanese", "Why Japanese has three scripts"},
+		terms: []string{"kana", "kanji", "particle", "politeness", "stroke order", "pronunciation", "vocabulary"},
+		ja:    []string{"ひらがな", "カタカナ", "漢字の基本", "助詞「は」と「が」", "敬語", "自己紹介"},
+		facts: []fact{
+			{"How many basic hiragana characters are there?", "46", [3]string{"26", "100", "2,000"}},
+			{"What does \"arigatou\" mean?", "Thank you", [3]string{"Hello", "Goodbye", "Excuse me"}},
+			{"Which script is mainly used for foreign loanwords?", "Katakana", [3]string{"Hiragana", "Kanji", "Romaji"}},
+		},
+	},
+	{
+		slug: "history", name: "History", weight: 1.0,
+		subjects: []string{"the Roman Empire", "ancient Egypt", "the French Revolution", "the Industrial Revolution",
+			"World War I", "the Cold War", "the Silk Road", "the printing press", "the Renaissance", "the Magna Carta"},
+		hooks: []string{"Why Rome fell", "How the printing press changed everything", "The Silk Road in 3 minutes", "What caused World War I?"},
+		terms: []string{"empire", "revolution", "war", "century", "trade", "dynasty", "treaty", "civilisation"},
+		es:    []string{"el Imperio romano", "la Revolución francesa", "la Guerra Fría"},
+		facts: []fact{
+			{"In which year did humans first land on the Moon?", "1969", [3]string{"1959", "1972", "1965"}},
+			{"Who printed with movable type in Europe around 1450?", "Johannes Gutenberg", [3]string{"Leonardo da Vinci", "Martin Luther", "Isaac Newton"}},
+			{"Which city was the capital of the Byzantine Empire?", "Constantinople", [3]string{"Rome", "Athens", "Alexandria"}},
+		},
+	},
+	{
+		slug: "music-theory", name: "Music theory", parent: "music", weight: 0.7,
+		subjects: []string{"major and minor scales", "chord progressions", "reading sheet music", "time signatures",
+			"the circle of fifths", "intervals", "harmony", "ear training"},
+		hooks: []string{"Why minor chords sound sad", "The four chords in every pop song", "The circle of fifths in 2 minutes", "How to count in 7/8"},
+		terms: []string{"scale", "chord", "note", "rhythm", "key", "interval", "melody", "tempo"},
+		facts: []fact{
+			{"How many semitones are in an octave?", "12", [3]string{"8", "7", "10"}},
+			{"Which notes make a C major chord?", "C, E and G", [3]string{"C, D and E", "C, E♭ and G", "C, F and A"}},
+			{"How many beats does a whole note last in 4/4 time?", "4", [3]string{"1", "2", "8"}},
+		},
+	},
+	{
+		slug: "guitar", name: "Guitar", parent: "music", weight: 0.8,
+		subjects: []string{"your first chords", "strumming patterns", "barre chords", "fingerpicking", "the pentatonic scale",
+			"tuning a guitar", "power chords", "reading tabs"},
+		hooks: []string{"Play your first song in 10 minutes", "Barre chords without pain", "The pentatonic box shape", "Tune your guitar by ear"},
+		terms: []string{"fret", "string", "strum", "pick", "tab", "capo", "riff"},
+		es:    []string{"tus primeros acordes", "los ritmos de rasgueo", "la escala pentatónica"},
+		facts: []fact{
+			{"What are the open strings in standard tuning, low to high?", "E A D G B E", [3]string{"E B G D A E", "A D G C E A", "D G C F A D"}},
+			{"What does a capo do?", "Raises the pitch of every open string", [3]string{"Mutes the strings", "Tunes the guitar", "Amplifies the sound"}},
+			{"How many strings does a standard guitar have?", "6", [3]string{"4", "5", "12"}},
+		},
+	},
+	{
+		slug: "art", name: "Art", weight: 0.8,
+		subjects: []string{"perspective drawing", "colour theory", "shading with pencil", "watercolour basics",
+			"portrait proportions", "composition", "the rule of thirds", "digital painting", "Impressionism"},
+		hooks: []string{"Draw a face in 5 steps", "Colour theory for beginners", "Why Van Gogh's skies swirl", "One-point perspective made easy"},
+		terms: []string{"colour", "line", "shape", "perspective", "brush", "canvas", "contrast", "palette"},
+		es:    []string{"la teoría del color", "el dibujo en perspectiva", "la acuarela"},
+		facts: []fact{
+			{"Which colours are primary in traditional colour theory?", "Red, yellow and blue", [3]string{"Red, green and blue", "Orange, green and purple", "Black, white and grey"}},
+			{"Who painted The Starry Night?", "Vincent van Gogh", [3]string{"Claude Monet", "Pablo Picasso", "Leonardo da Vinci"}},
+			{"What is the complementary colour of blue?", "Orange", [3]string{"Green", "Purple", "Red"}},
+		},
+	},
+	{
+		slug: "cooking", name: "Cooking", weight: 1.3,
+		subjects: []string{"knife skills", "fresh pasta", "the perfect omelette", "sourdough bread", "stir-frying",
+			"homemade stock", "baking basics", "seasoning with salt and acid", "cooking rice", "pan sauces"},
+		hooks: []string{"Why you should salt pasta water", "The 5-minute omelette", "How to cut an onion without tears", "Why bread rises"},
+		terms: []string{"recipe", "heat", "flavour", "dough", "knife", "sauce", "oven", "seasoning"},
+		es:    []string{"la tortilla de patatas", "el pan de masa madre", "los cortes básicos", "la pasta fresca"},
+		ja:    []string{"包丁の使い方", "だしの取り方", "お米の炊き方"},
+		facts: []fact{
+			{"What makes bread dough rise?", "Carbon dioxide made by yeast", [3]string{"Salt", "Oxygen from the air", "Steam alone"}},
+			{"At what temperature does water boil at sea level?", "100 °C", [3]string{"90 °C", "120 °C", "80 °C"}},
+			{"What browns a steak in a hot pan?", "The Maillard reaction", [3]string{"Caramelised salt", "Melting fat", "Evaporation"}},
+		},
+	},
+}
