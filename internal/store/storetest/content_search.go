@@ -191,7 +191,7 @@ func testSearchHostileTerms(t *testing.T, s store.Store) {
 	cs := catalog(t, s)
 	u := mustCreate(t, s, newUser(1)).ID
 	it := mustCreateItem(t, cs, textItem(1, u, content.Published, "Punctuation test", "",
-		"near the lake, this or that; a-b c:d it's 日本語 ok", ""))
+		"near the lake, this or that; a-b c:d it's 日本語 हिन्दी ok", ""))
 	hostile := []string{
 		`"`, `""`, `"punctuation`, `punctuation"`, `*`, `punct*`, `:*`, `OR`, `AND`, `NOT`, `NEAR`, `NEAR(`, `NEAR/2`,
 		`'`, `''`, `it's`, `\`, `\\`, `:`, `c:d`, `title:punctuation`, `{title body}:x`, `-`, `-punctuation`, `a-b`,
@@ -221,6 +221,8 @@ func testSearchHostileTerms(t *testing.T, s store.Store) {
 		{[]string{"c:d"}, sortedIDs(it)},
 		{[]string{"-punctuation"}, sortedIDs(it)}, // not a negation
 		{[]string{"日本語"}, sortedIDs(it)},
+		{[]string{"हिन्दी"}, sortedIDs(it)}, // combining marks inside a word
+		{[]string{"हिन्"}, sortedIDs(it)},
 		{[]string{"'", "-", "()"}, []string{}},
 	} {
 		if diff := cmp.Diff(tc.want, found(t, cs, tc.terms...)); diff != "" {
