@@ -2,7 +2,6 @@ package content
 
 import (
 	"context"
-	"time"
 )
 
 // Export is what the catalogue holds about a user, for their data export.
@@ -60,8 +59,8 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 		blockedViews = append(blockedViews, EdgeView{UserID: e.UserID, CreatorID: e.CreatorID, Since: e.CreatedAt.UTC()})
 	}
 	var hidden []HiddenView
-	for before := (time.Time{}); ; {
-		page, err := s.store.HiddenItems(ctx, userID, before, 100)
+	for after := (Hidden{}); ; {
+		page, err := s.store.HiddenItems(ctx, userID, after, 100)
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +70,7 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 		if len(page) < 100 {
 			break
 		}
-		before = page[len(page)-1].HiddenAt
+		after = page[len(page)-1]
 	}
 	return map[string]any{"items": orEmpty(items), "series": orEmpty(series), "following": orEmpty(following),
 		"blocked": orEmpty(blockedViews), "hidden": orEmpty(hidden)}, nil

@@ -248,17 +248,18 @@ func (h *Handlers) follows(following bool) httpx.HandlerFunc {
 	}
 }
 
-type timePos struct {
-	At time.Time `json:"t"`
+type hiddenPos struct {
+	At     time.Time `json:"t"`
+	ItemID string    `json:"i"`
 }
 
 func (h *Handlers) hidden(w http.ResponseWriter, r *http.Request) error {
-	var pos timePos
+	var pos hiddenPos
 	limit, err := h.page(r, "hidden", &pos)
 	if err != nil {
 		return err
 	}
-	list, more, err := h.svc.Hidden(r.Context(), actor(r).UserID, pos.At, limit)
+	list, more, err := h.svc.Hidden(r.Context(), actor(r).UserID, Hidden{ItemID: pos.ItemID, HiddenAt: pos.At}, limit)
 	if err != nil {
 		return err
 	}
@@ -267,7 +268,8 @@ func (h *Handlers) hidden(w http.ResponseWriter, r *http.Request) error {
 		out.Items = append(out.Items, HiddenView{ItemID: hd.ItemID, HiddenAt: hd.HiddenAt.UTC()})
 	}
 	if more {
-		if out.NextCursor, err = h.next("hidden", more, timePos{list[len(list)-1].HiddenAt}); err != nil {
+		last := list[len(list)-1]
+		if out.NextCursor, err = h.next("hidden", more, hiddenPos{last.HiddenAt, last.ItemID}); err != nil {
 			return err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/lyolearn/lyo/internal/httpx"
@@ -72,8 +71,8 @@ func (s *Service) Blocked(ctx context.Context, userID string) ([]Edge, error) {
 }
 
 // Hidden pages a learner's hidden items, newest first.
-func (s *Service) Hidden(ctx context.Context, userID string, before time.Time, limit int) ([]Hidden, bool, error) {
-	list, err := s.store.HiddenItems(ctx, userID, before, limit+1)
+func (s *Service) Hidden(ctx context.Context, userID string, after Hidden, limit int) ([]Hidden, bool, error) {
+	list, err := s.store.HiddenItems(ctx, userID, after, limit+1)
 	if err != nil {
 		return nil, false, err
 	}

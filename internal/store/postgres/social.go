@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -131,14 +130,14 @@ func (db *DB) Unhide(ctx context.Context, userID, itemID string) error {
 	return nil
 }
 
-// HiddenItems pages the user's hidden items, most recently hidden first, hidden
-// before beforeAt when it is set.
-func (db *DB) HiddenItems(ctx context.Context, userID string, beforeAt time.Time, limit int) ([]content.Hidden, error) {
+// HiddenItems pages the user's hidden items, most recently hidden first, after
+// the given position when it is set.
+func (db *DB) HiddenItems(ctx context.Context, userID string, after content.Hidden, limit int) ([]content.Hidden, error) {
 	sqlText := `SELECT item_id, hidden_at FROM hidden_items WHERE user_id = $1`
 	args := []any{userID}
-	if !beforeAt.IsZero() {
-		sqlText += ` AND hidden_at < $2`
-		args = append(args, beforeAt.UTC())
+	if !after.HiddenAt.IsZero() {
+		sqlText += ` AND (hidden_at < $2 OR (hidden_at = $2 AND item_id < $3))`
+		args = append(args, after.HiddenAt.UTC(), after.ItemID)
 	}
 	sqlText += ` ORDER BY hidden_at DESC, item_id DESC LIMIT $` + strconv.Itoa(len(args)+1)
 	args = append(args, query.Limit(limit))

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/store/query"
@@ -131,14 +130,15 @@ func (db *DB) Unhide(ctx context.Context, userID, itemID string) error {
 	return nil
 }
 
-// HiddenItems pages the user's hidden items, most recently hidden first, hidden
-// before beforeAt when it is set.
-func (db *DB) HiddenItems(ctx context.Context, userID string, beforeAt time.Time, limit int) ([]content.Hidden, error) {
+// HiddenItems pages the user's hidden items, most recently hidden first, after
+// the given position when it is set.
+func (db *DB) HiddenItems(ctx context.Context, userID string, after content.Hidden, limit int) ([]content.Hidden, error) {
 	sqlText := `SELECT item_id, hidden_at FROM hidden_items WHERE user_id = ?`
 	args := []any{userID}
-	if !beforeAt.IsZero() {
-		sqlText += ` AND hidden_at < ?`
-		args = append(args, formatTime(beforeAt))
+	if !after.HiddenAt.IsZero() {
+		sqlText += ` AND (hidden_at < ? OR (hidden_at = ? AND item_id < ?))`
+		at := formatTime(after.HiddenAt)
+		args = append(args, at, at, after.ItemID)
 	}
 	sqlText += ` ORDER BY hidden_at DESC, item_id DESC LIMIT ?`
 	args = append(args, query.Limit(limit))

@@ -19,7 +19,7 @@ func testHiddenEmpty(t *testing.T, s store.Store) {
 	cs := catalog(t, s)
 	u := mustCreate(t, s, newUser(1))
 	it := mustCreateItem(t, cs, catalogItem(1, u.ID))
-	if got, err := cs.HiddenItems(ctx, u.ID, time.Time{}, 0); err != nil || got == nil || len(got) != 0 {
+	if got, err := cs.HiddenItems(ctx, u.ID, content.Hidden{}, 0); err != nil || got == nil || len(got) != 0 {
 		t.Errorf("HiddenItems = %v, %v; want an empty list", got, err)
 	}
 	if err := cs.Unhide(ctx, u.ID, it.ID); !errors.Is(err, content.ErrNotFound) {
@@ -46,9 +46,9 @@ func HiddenItems(t *testing.T, s store.Store, hide func(userID, itemID string, a
 	hide(u, it[3].ID, at3) // same time: the item ID breaks the tie
 	hide(other, it[4].ID, at3)
 
-	list := func(before time.Time, limit int) []content.Hidden {
+	list := func(after content.Hidden, limit int) []content.Hidden {
 		t.Helper()
-		got, err := cs.HiddenItems(ctx, u, before, limit)
+		got, err := cs.HiddenItems(ctx, u, after, limit)
 		if err != nil {
 			t.Fatalf("HiddenItems: %v", err)
 		}
@@ -61,16 +61,17 @@ func HiddenItems(t *testing.T, s store.Store, hide func(userID, itemID string, a
 		got  []content.Hidden
 		want []content.Hidden
 	}{
-		{"all", list(time.Time{}, 0), all},
-		{"limit", list(time.Time{}, 2), all[:2]},
-		{"before", list(at3, 0), all[2:]},
-		{"before the first", list(at1, 0), []content.Hidden{}},
+		{"all", list(content.Hidden{}, 0), all},
+		{"limit", list(content.Hidden{}, 2), all[:2]},
+		{"after a tie", list(all[0], 0), all[1:]},
+		{"after the tie", list(all[1], 0), all[2:]},
+		{"after the last", list(all[3], 0), []content.Hidden{}},
 	} {
 		if diff := cmp.Diff(tc.want, tc.got, sameMicro); diff != "" {
 			t.Errorf("HiddenItems %s (-want +got):\n%s", tc.name, diff)
 		}
 	}
-	if got := list(time.Time{}, 1); got[0].HiddenAt.Location() != time.UTC {
+	if got := list(content.Hidden{}, 1); got[0].HiddenAt.Location() != time.UTC {
 		t.Errorf("HiddenAt in %v, want UTC", got[0].HiddenAt.Location())
 	}
 
@@ -88,17 +89,17 @@ func HiddenItems(t *testing.T, s store.Store, hide func(userID, itemID string, a
 		t.Fatalf("DeleteItem: %v", err)
 	}
 	want := []content.Hidden{all[0], all[3]}
-	if diff := cmp.Diff(want, list(time.Time{}, 0), sameMicro); diff != "" {
+	if diff := cmp.Diff(want, list(content.Hidden{}, 0), sameMicro); diff != "" {
 		t.Errorf("after Unhide and DeleteItem (-want +got):\n%s", diff)
 	}
 
 	if err := cs.DeleteUserContentData(ctx, u); err != nil {
 		t.Fatalf("DeleteUserContentData: %v", err)
 	}
-	if got := list(time.Time{}, 0); len(got) != 0 {
+	if got := list(content.Hidden{}, 0); len(got) != 0 {
 		t.Errorf("HiddenItems after DeleteUserContentData = %v, want none", got)
 	}
-	if got, err := cs.HiddenItems(ctx, other, time.Time{}, 0); err != nil || len(got) != 1 {
+	if got, err := cs.HiddenItems(ctx, other, content.Hidden{}, 0); err != nil || len(got) != 1 {
 		t.Errorf("another user's hidden items = %v, %v; want theirs kept", got, err)
 	}
 }

@@ -116,7 +116,7 @@ func testEventsForget(t *testing.T, s store.Store) {
 	if topics, creators, err := es.Affinities(ctx, a.ID); err != nil || len(topics)+len(creators) != 0 {
 		t.Errorf("a's affinities after Forget = %v, %v, %v; want none", topics, creators, err)
 	}
-	if hidden, err := cs.HiddenItems(ctx, a.ID, time.Time{}, 10); err != nil || len(hidden) != 0 {
+	if hidden, err := cs.HiddenItems(ctx, a.ID, content.Hidden{}, 10); err != nil || len(hidden) != 0 {
 		t.Errorf("a's hidden items after Forget = %v, %v; want none", hidden, err)
 	}
 
@@ -130,7 +130,7 @@ func testEventsForget(t *testing.T, s store.Store) {
 	if log, _, _ := es.Events(ctx, b.ID, 0, 0); len(log) != 5 {
 		t.Errorf("b's log has %d events, want 5", len(log))
 	}
-	if hidden, _ := cs.HiddenItems(ctx, b.ID, time.Time{}, 10); len(hidden) != 1 {
+	if hidden, _ := cs.HiddenItems(ctx, b.ID, content.Hidden{}, 10); len(hidden) != 1 {
 		t.Errorf("b's hidden items = %v, want one", hidden)
 	}
 
