@@ -95,7 +95,10 @@ func (s *Service) Export(ctx context.Context, userID string) (map[string]any, er
 // A part that fails stops the deletion, so the account is never gone while its
 // data stays.
 func (s *Service) Delete(ctx context.Context, userID string) error {
-	if _, err := s.store.UserByID(ctx, userID); err != nil {
+	// Disable first: the account's tokens stop working at once, so nothing new
+	// (events, content) arrives while the domains delete what they hold.
+	disabled := true
+	if _, err := s.store.AdminUpdate(ctx, userID, nil, &disabled, s.now().UTC()); err != nil {
 		return err
 	}
 	for i := len(s.parts) - 1; i >= 0; i-- {

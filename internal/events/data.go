@@ -28,10 +28,10 @@ func (s *Service) log(ctx context.Context, userID string) ([]Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, page...)
-		if len(page) < 1000 {
+		if len(page) == 0 {
 			return all, nil
 		}
+		all = append(all, page...)
 		after = last
 	}
 }

@@ -16,8 +16,10 @@
 //     fixed epoch T0 and half-life h, and the score at time t is that sum times
 //     2^(−(t−T0)/h). Adding is commutative, so it is an increment too, and old
 //     events replayed at their own time land exactly where they belong.
-//   - Per learner and item (seen, completed, liked, saved, hidden, best watch
-//     time) and series progress: database rows updated in the same transaction.
+//   - Per learner and item (first and last seen, impressions, views, total watch
+//     time, completed, liked, saved) and the learner's hidden items: database rows
+//     updated in the same transaction. Series progress is read from these rows
+//     (the completed episodes of a series), so it needs no table of its own.
 //
 // All of it is in the database on both the single-node default and many nodes:
 // one source of truth, recomputable from the raw log (Recompute does exactly

@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/lyolearn/lyo/internal/events"
 )
@@ -29,28 +27,28 @@ func (db *DB) Forget(ctx context.Context, userID string, d events.Deltas) (err e
 			return fmt.Errorf("forget events of %s: %s: %w", userID, f.total, err)
 		}
 	}
-	for ids := range slices.Chunk(slices.Sorted(maps.Keys(d.Items)), maxRows) {
-		args := make([]any, 0, len(ids)*10)
-		for _, id := range ids {
-			c := d.Items[id]
-			args = append(args, id, c.Impressions, c.Views, c.Completions, c.Shares, c.Skips, c.Hides,
-				c.QuizAnswers, c.QuizCorrect, c.WatchMS)
-		}
-		_, err := tx.ExecContext(ctx, `
+	if len(d.Items) > 0 {
+		st, err := tx.PrepareContext(ctx, `
 			UPDATE item_stats SET
-				impressions = max(0, impressions - v.column2),
-				views = max(0, views - v.column3),
-				completions = max(0, completions - v.column4),
-				shares = max(0, shares - v.column5),
-				skips = max(0, skips - v.column6),
-				hides = max(0, hides - v.column7),
-				quiz_answers = max(0, quiz_answers - v.column8),
-				quiz_correct = max(0, quiz_correct - v.column9),
-				watch_ms = max(0, watch_ms - v.column10)
-			FROM (VALUES `+valueRows(len(ids), 10)+`) AS v
-			WHERE item_stats.item_id = v.column1`, args...)
+				impressions = max(0, impressions - ?),
+				views = max(0, views - ?),
+				completions = max(0, completions - ?),
+				shares = max(0, shares - ?),
+				skips = max(0, skips - ?),
+				hides = max(0, hides - ?),
+				quiz_answers = max(0, quiz_answers - ?),
+				quiz_correct = max(0, quiz_correct - ?),
+				watch_ms = max(0, watch_ms - ?)
+			WHERE item_id = ?`)
 		if err != nil {
 			return fmt.Errorf("forget events of %s: item stats: %w", userID, err)
+		}
+		defer st.Close()
+		for id, c := range d.Items {
+			if _, err := st.ExecContext(ctx, c.Impressions, c.Views, c.Completions, c.Shares, c.Skips, c.Hides,
+				c.QuizAnswers, c.QuizCorrect, c.WatchMS, id); err != nil {
+				return fmt.Errorf("forget events of %s: item stats of %s: %w", userID, id, err)
+			}
 		}
 	}
 	for _, table := range []string{"events", "user_items", "user_affinities", "hidden_items"} {

@@ -251,6 +251,18 @@ func testEventsIngestErrors(t *testing.T, s store.Store) {
 	if n := mustStats(t, es, "x")["x"].Impressions; n != 1 {
 		t.Errorf("x impressions = %d, want 1", n)
 	}
+
+	// A fold that panics must not leave the transaction open: later writes go on.
+	func() {
+		defer func() { recover() }()
+		es.Ingest(ctx, u.ID, []events.Event{ev("c", events.Impression, "x", 1)}, func([]events.Event) events.Deltas { panic("fold") })
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	got, err := es.Ingest(wctx, u.ID, []events.Event{ev("c", events.Impression, "x", 1)}, countFold)
+	if err != nil || !got[0] {
+		t.Errorf("Ingest after a panicking fold = %v, %v; want the event new", got, err)
+	}
 }
 
 func testEventsItemStats(t *testing.T, s store.Store) {

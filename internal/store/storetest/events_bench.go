@@ -19,7 +19,10 @@ import (
 // with parallel callers (as HTTP handlers would be), and reports events/s. open
 // returns a store on a fresh database, migrated or not.
 func BenchmarkIngest(b *testing.B, open func(b *testing.B) store.Store) {
-	ctx := context.Background()
+	// Cancellable, like a request's context: a driver may do work per statement
+	// to watch it.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	s := open(b)
 	b.Cleanup(func() { s.Close() })
 	if err := s.Migrate(ctx); err != nil {
