@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -164,13 +165,17 @@ func (db *DB) DeleteItemsByCreator(ctx context.Context, creatorID string) error 
 // setItemTopics records an item's topics in order, creating unknown ones. A slug
 // named twice counts once, at its first place.
 func setItemTopics(ctx context.Context, tx pgx.Tx, itemID string, slugs []string) error {
+	// New topics are created in slug order: two items adding the same new topics
+	// in different orders would otherwise wait on each other's rows (a deadlock).
+	for _, slug := range slices.Compact(slices.Sorted(slices.Values(slugs))) {
+		if err := ensureTopic(ctx, tx, content.Topic{Slug: slug}); err != nil {
+			return err
+		}
+	}
 	seen := make(map[string]bool, len(slugs))
 	for _, slug := range slugs {
 		if seen[slug] {
 			continue
-		}
-		if err := ensureTopic(ctx, tx, content.Topic{Slug: slug}); err != nil {
-			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO item_topics (item_id, topic_slug, position) VALUES ($1, $2, $3)`,
 			itemID, slug, len(seen)); err != nil {

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -33,8 +35,10 @@ func (db *DB) Topics(ctx context.Context) ([]content.Topic, error) {
 // EnsureTopics creates the topics that do not exist yet, a missing name derived
 // from the slug; topics that exist keep their name and parent.
 func (db *DB) EnsureTopics(ctx context.Context, topics []content.Topic) error {
+	// In slug order, like setItemTopics, so concurrent writers lock rows alike.
+	sorted := slices.SortedFunc(slices.Values(topics), func(a, b content.Topic) int { return strings.Compare(a.Slug, b.Slug) })
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		for _, t := range topics {
+		for _, t := range sorted {
 			if err := ensureTopic(ctx, tx, t); err != nil {
 				return err
 			}

@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListItems", testListItems},
 		{"ListItemsLimits", testListItemsLimits},
 		{"ItemsByIDs", testItemsByIDs},
+		{"ConcurrentNewTopics", testConcurrentNewTopics},
 		{"Series", testSeries},
 		{"SetEpisodes", testSetEpisodes},
 		{"Follows", testFollows},
