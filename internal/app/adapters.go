@@ -35,7 +35,7 @@ func (d directory) UserRole(ctx context.Context, userID string) (string, error) 
 type catalog struct{ content *content.Service }
 
 func (c catalog) Facts(ctx context.Context, caller httpx.Caller, itemIDs []string) (map[string]events.ItemFacts, error) {
-	items, err := c.content.ItemsByIDs(ctx, itemIDs)
+	items, err := c.content.ItemsWithoutText(ctx, itemIDs)
 	if err != nil {
 		return nil, err
 	}

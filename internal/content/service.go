@@ -200,6 +200,12 @@ func (s *Service) ItemsByIDs(ctx context.Context, ids []string) ([]Item, error) 
 	return s.store.ItemsByIDs(ctx, ids)
 }
 
+// ItemsWithoutText is ItemsByIDs without the long texts, for hot paths that
+// need only an item's facts.
+func (s *Service) ItemsWithoutText(ctx context.Context, ids []string) ([]Item, error) {
+	return s.store.ItemsWithoutText(ctx, ids)
+}
+
 // Topics is the taxonomy.
 func (s *Service) Topics(ctx context.Context) ([]Topic, error) { return s.store.Topics(ctx) }
 

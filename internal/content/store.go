@@ -14,6 +14,9 @@ type Store interface {
 	ItemByID(ctx context.Context, id string) (Item, error)
 	// ItemsByIDs returns the items that exist, in no particular order.
 	ItemsByIDs(ctx context.Context, ids []string) ([]Item, error)
+	// ItemsWithoutText is ItemsByIDs without the long texts (description, body,
+	// transcript come back empty): what event ingestion reads on every batch.
+	ItemsWithoutText(ctx context.Context, ids []string) ([]Item, error)
 	// UpdateItem replaces every field but ID, CreatorID and CreatedAt.
 	UpdateItem(ctx context.Context, it Item) error
 	// DeleteItem removes an item for good (its creator's choice).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -21,6 +22,9 @@ const itemColumns = `i.id, i.creator_id, i.kind, i.title, i.description, i.body,
 	i.difficulty, i.language, i.duration_ms, i.series_id, i.episode, i.media_ids, i.quiz, i.status,
 	i.created_at, i.updated_at, i.published_at,
 	ARRAY(SELECT t.topic_slug FROM item_topics t WHERE t.item_id = i.id ORDER BY t.position)`
+
+// briefColumns reads like itemColumns, with the long texts left empty.
+var briefColumns = strings.Replace(itemColumns, "i.description, i.body, i.transcript", "'', '', ''", 1)
 
 // scanItem reads itemColumns, then any extra columns into extra.
 func scanItem(r pgx.Row, extra ...any) (content.Item, error) {

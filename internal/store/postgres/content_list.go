@@ -61,10 +61,19 @@ func (db *DB) ListItems(ctx context.Context, q content.ItemQuery) ([]content.Ite
 // ItemsByIDs returns the items that exist among ids, in no particular order. One
 // array parameter carries them all, so there is no limit to chunk around.
 func (db *DB) ItemsByIDs(ctx context.Context, ids []string) ([]content.Item, error) {
+	return db.itemsByIDs(ctx, itemColumns, ids)
+}
+
+// ItemsWithoutText is ItemsByIDs without description, body and transcript.
+func (db *DB) ItemsWithoutText(ctx context.Context, ids []string) ([]content.Item, error) {
+	return db.itemsByIDs(ctx, briefColumns, ids)
+}
+
+func (db *DB) itemsByIDs(ctx context.Context, columns string, ids []string) ([]content.Item, error) {
 	if len(ids) == 0 {
 		return []content.Item{}, nil
 	}
-	out, err := db.queryItems(ctx, `SELECT `+itemColumns+` FROM items i WHERE i.id = ANY($1)`, ids)
+	out, err := db.queryItems(ctx, `SELECT `+columns+` FROM items i WHERE i.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("get %d items: %w", len(ids), err)
 	}

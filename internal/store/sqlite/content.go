@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	modernc "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -21,6 +22,9 @@ const itemColumns = `i.id, i.creator_id, i.kind, i.title, i.description, i.body,
 	i.difficulty, i.language, i.duration_ms, i.series_id, i.episode, i.media_ids, i.quiz, i.status,
 	i.created_at, i.updated_at, i.published_at,
 	(SELECT json_group_array(t.topic_slug ORDER BY t.position) FROM item_topics t WHERE t.item_id = i.id)`
+
+// briefColumns reads like itemColumns, with the long texts left empty.
+var briefColumns = strings.Replace(itemColumns, "i.description, i.body, i.transcript", "'', '', ''", 1)
 
 func scanItem(r scanner) (content.Item, error) {
 	var it content.Item

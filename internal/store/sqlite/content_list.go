@@ -66,6 +66,15 @@ func (db *DB) ListItems(ctx context.Context, q content.ItemQuery) ([]content.Ite
 
 // ItemsByIDs returns the items that exist among ids, in no particular order.
 func (db *DB) ItemsByIDs(ctx context.Context, ids []string) ([]content.Item, error) {
+	return db.itemsByIDs(ctx, itemColumns, ids)
+}
+
+// ItemsWithoutText is ItemsByIDs without description, body and transcript.
+func (db *DB) ItemsWithoutText(ctx context.Context, ids []string) ([]content.Item, error) {
+	return db.itemsByIDs(ctx, briefColumns, ids)
+}
+
+func (db *DB) itemsByIDs(ctx context.Context, columns string, ids []string) ([]content.Item, error) {
 	out := []content.Item{}
 	for start := 0; start < len(ids); start += idChunk {
 		chunk := ids[start:min(start+idChunk, len(ids))]
@@ -73,7 +82,7 @@ func (db *DB) ItemsByIDs(ctx context.Context, ids []string) ([]content.Item, err
 		for i, id := range chunk {
 			args[i] = id
 		}
-		items, err := db.queryItems(ctx, `SELECT `+itemColumns+` FROM items i WHERE i.id IN (`+marks(len(chunk))+`)`, args...)
+		items, err := db.queryItems(ctx, `SELECT `+columns+` FROM items i WHERE i.id IN (`+marks(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("get %d items: %w", len(ids), err)
 		}

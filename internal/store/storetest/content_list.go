@@ -139,6 +139,19 @@ func testItemsByIDs(t *testing.T, s store.Store) {
 	if diff := cmp.Diff(want, got, sameMicro); diff != "" {
 		t.Errorf("ItemsByIDs mismatch (-want +got):\n%s", diff)
 	}
+	brief, err := cs.ItemsWithoutText(ctx, ids)
+	if err != nil {
+		t.Fatalf("ItemsWithoutText: %v", err)
+	}
+	slices.SortFunc(brief, func(a, b content.Item) int { return strings.Compare(a.ID, b.ID) })
+	var wantBrief []content.Item
+	for _, it := range want {
+		it.Description, it.Body, it.Transcript = "", "", ""
+		wantBrief = append(wantBrief, it)
+	}
+	if diff := cmp.Diff(wantBrief, brief, sameMicro); diff != "" {
+		t.Errorf("ItemsWithoutText mismatch (-want +got):\n%s", diff)
+	}
 	for _, in := range [][]string{nil, {}, {id.New(c0)}} {
 		if got, err := cs.ItemsByIDs(ctx, in); err != nil || got == nil || len(got) != 0 {
 			t.Errorf("ItemsByIDs(%q) = %v, %v; want an empty list", in, got, err)
