@@ -13,11 +13,14 @@ import (
 )
 
 // routes is the route table of the whole API. Each domain adds its own block.
+// Probes and metrics are neither rate limited nor given a deadline: they do no
+// unbounded work (readiness bounds its checks itself), and an orchestrator polls
+// them often, so they stay as cheap as the middleware allows.
 func (s *server) routes() {
 	rt := s.router
 	rt.Handle(
-		httpx.Route{Method: "GET", Path: "/healthz", Access: httpx.Public, Limit: noLimit, Handler: s.health.LiveHandler},
-		httpx.Route{Method: "GET", Path: "/readyz", Access: httpx.Public, Limit: noLimit, Handler: s.health.ReadyHandler},
+		httpx.Route{Method: "GET", Path: "/healthz", Access: httpx.Public, Limit: noLimit, Timeout: httpx.NoTimeout, Handler: s.health.LiveHandler},
+		httpx.Route{Method: "GET", Path: "/readyz", Access: httpx.Public, Limit: noLimit, Timeout: httpx.NoTimeout, Handler: s.health.ReadyHandler},
 		httpx.Route{Method: "GET", Path: "/api/v1/version", Access: httpx.Public, Handler: s.version},
 		httpx.Route{Method: "GET", Path: "/openapi.json", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeDocument)},
 		httpx.Route{Method: "GET", Path: "/docs", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeBrowser)},
@@ -31,7 +34,7 @@ func (s *server) routes() {
 	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
 	if s.cfg.MetricsAddr == "" {
 		metrics := s.metrics.Handler()
-		rt.Handle(httpx.Route{Method: "GET", Path: "/metrics", Access: httpx.Public, Limit: noLimit,
+		rt.Handle(httpx.Route{Method: "GET", Path: "/metrics", Access: httpx.Public, Limit: noLimit, Timeout: httpx.NoTimeout,
 			Handler: func(w http.ResponseWriter, r *http.Request) error { metrics.ServeHTTP(w, r); return nil }})
 	}
 }

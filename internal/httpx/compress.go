@@ -21,8 +21,9 @@ var gzipPool = sync.Pool{New: func() any {
 // It holds back the first kilobyte to decide: small bodies go out as they are.
 func Compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept-Encoding")
-		if r.Method == http.MethodHead || !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		h := w.Header()
+		h["Vary"] = append(h["Vary"], "Accept-Encoding")
+		if r.Method == http.MethodHead || !acceptsGzip(first(r.Header, "Accept-Encoding")) {
 			next.ServeHTTP(w, r)
 			return
 		}

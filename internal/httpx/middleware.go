@@ -51,6 +51,9 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			if status >= 500 {
 				level = slog.LevelError
 			}
+			if !log.Enabled(r.Context(), level) {
+				return
+			}
 			log.LogAttrs(r.Context(), level, "request",
 				slog.String("request_id", ri.requestID),
 				slog.String("method", r.Method),
@@ -103,9 +106,9 @@ func CORS(origins []string, credentials bool) func(http.Handler) http.Handler {
 	const methods = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			origin := r.Header.Get("Origin")
+			origin := first(r.Header, "Origin")
 			h := w.Header()
-			h.Add("Vary", "Origin")
+			h["Vary"] = append(h["Vary"], "Origin")
 			if origin == "" || !allowed(origin) {
 				next.ServeHTTP(w, r)
 				return
@@ -136,14 +139,28 @@ func CORS(origins []string, credentials bool) func(http.Handler) http.Handler {
 func SecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob: https:; media-src 'self' blob: https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		for _, kv := range securityHeaders {
+			h[kv.key] = kv.value
+		}
 		if info(r.Context()).https {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			h["Strict-Transport-Security"] = hsts
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// The values are shared by every response; each slice is full (len == cap), so
+// a handler that appends to one gets a copy instead of changing the others.
+var (
+	securityHeaders = []struct {
+		key   string
+		value []string
+	}{
+		{"X-Content-Type-Options", []string{"nosniff"}},
+		{"X-Frame-Options", []string{"DENY"}},
+		{"Content-Security-Policy", []string{"default-src 'self'; img-src 'self' data: blob: https:; media-src 'self' blob: https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"}},
+		{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+		{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	}
+	hsts = []string{"max-age=63072000; includeSubDomains"}
+)

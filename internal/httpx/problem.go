@@ -102,13 +102,16 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, e *Error) {
 	_ = json.NewEncoder(w).Encode(p)
 }
 
+// jsonType is shared by responses; full (len == cap), so appending copies it.
+var jsonType = []string{"application/json"}
+
 // WriteJSON answers v as JSON with the given status.
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonType
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 	return nil

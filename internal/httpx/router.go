@@ -144,6 +144,9 @@ func canonicalPath(p string) string {
 	if p == "" {
 		return "/"
 	}
+	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+		return p // nothing to clean: the common case, without an allocation
+	}
 	c := path.Clean(p)
 	if strings.HasSuffix(p, "/") && c != "/" {
 		c += "/"

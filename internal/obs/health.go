@@ -102,11 +102,18 @@ func (h *Health) Ready(ctx context.Context) Report {
 
 // LiveHandler answers 200 whenever the process can answer at all.
 func (h *Health) LiveHandler(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	_, err := w.Write([]byte(`{"status":"ok"}` + "\n"))
+	hdr := w.Header()
+	hdr["Content-Type"], hdr["Cache-Control"] = jsonType, noStore
+	_, err := w.Write(alive)
 	return err
 }
+
+// Shared by every liveness answer (full slices: appending copies them).
+var (
+	jsonType = []string{"application/json"}
+	noStore  = []string{"no-store"}
+	alive    = []byte(`{"status":"ok"}` + "\n")
+)
 
 // ReadyHandler answers 200 when ready, 503 otherwise, with the per-check report.
 func (h *Health) ReadyHandler(w http.ResponseWriter, r *http.Request) error {

@@ -3,6 +3,7 @@ package obs
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,6 +21,17 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
 	errors   *prometheus.CounterVec
+	series   sync.Map // seriesKey → *requestSeries: label lookups once per series, not per request
+}
+
+type seriesKey struct {
+	route, method string
+	class         int
+}
+
+type requestSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
 }
 
 // NewMetrics registers the HTTP, Go runtime and process collectors.
@@ -53,9 +65,18 @@ func (m *Metrics) RequestStarted() { m.inFlight.Inc() }
 // RequestDone records an answered request.
 func (m *Metrics) RequestDone(route, method string, status int, d time.Duration) {
 	m.inFlight.Dec()
-	class := strconv.Itoa(status/100) + "xx"
-	m.requests.WithLabelValues(route, normMethod(method), class).Inc()
-	m.duration.WithLabelValues(route, normMethod(method), class).Observe(d.Seconds())
+	key := seriesKey{route, normMethod(method), status / 100}
+	v, ok := m.series.Load(key)
+	if !ok {
+		class := strconv.Itoa(key.class) + "xx"
+		v, _ = m.series.LoadOrStore(key, &requestSeries{
+			count:    m.requests.WithLabelValues(key.route, key.method, class),
+			duration: m.duration.WithLabelValues(key.route, key.method, class),
+		})
+	}
+	s := v.(*requestSeries)
+	s.count.Inc()
+	s.duration.Observe(d.Seconds())
 }
 
 // ErrorAnswered counts an error response.
