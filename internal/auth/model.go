@@ -62,6 +62,13 @@ type User struct {
 	UpdatedAt    time.Time
 }
 
+// AuthState is what decides whether a user's access token still works.
+type AuthState struct {
+	Role         Role
+	Disabled     bool
+	TokenVersion int64
+}
+
 // Profile is what a learner edits about themselves.
 type Profile struct {
 	DisplayName   string

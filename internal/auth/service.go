@@ -271,18 +271,18 @@ func (s *Service) Authenticate(ctx context.Context, accessToken string) (httpx.C
 	if err != nil {
 		return httpx.Caller{}, ErrUnauthenticated
 	}
-	u, err := s.store.UserByID(ctx, claims.Subject)
+	st, err := s.store.AuthState(ctx, claims.Subject)
 	if errors.Is(err, ErrNotFound) {
 		return httpx.Caller{}, ErrUnauthenticated
 	}
 	if err != nil {
 		return httpx.Caller{}, err
 	}
-	if u.Disabled || u.TokenVersion != claims.Version {
+	if st.Disabled || st.TokenVersion != claims.Version {
 		return httpx.Caller{}, ErrUnauthenticated
 	}
 	// The role comes from the database, so a demotion applies at once.
-	return httpx.Caller{UserID: u.ID, Role: string(u.Role), SessionID: claims.SessionID}, nil
+	return httpx.Caller{UserID: claims.Subject, Role: string(st.Role), SessionID: claims.SessionID}, nil
 }
 
 // AccessToken issues a short-lived access token for an existing user, for the

@@ -13,6 +13,9 @@ type Store interface {
 	// (usernames compare case-insensitively).
 	CreateUser(ctx context.Context, u User) error
 	UserByID(ctx context.Context, id string) (User, error)
+	// AuthState is the little every authenticated request checks: role,
+	// disabled, token version. It is on the hot path, so engines keep it lean.
+	AuthState(ctx context.Context, id string) (AuthState, error)
 	// UserByEmail looks up a normalised email.
 	UserByEmail(ctx context.Context, email string) (User, error)
 	// UpdateProfile replaces the username and profile; ErrUsernameTaken on a clash.

@@ -57,6 +57,18 @@ func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
 	return u, nil
 }
 
+// AuthState reads the three columns every authenticated request checks.
+func (db *DB) AuthState(ctx context.Context, id string) (auth.AuthState, error) {
+	var st auth.AuthState
+	var role string
+	err := db.pool.QueryRow(ctx, `SELECT role, disabled, token_version FROM users WHERE id = $1`, id).Scan(&role, &st.Disabled, &st.TokenVersion)
+	if err != nil {
+		return auth.AuthState{}, fmt.Errorf("auth state of %s: %w", id, notFound(err))
+	}
+	st.Role = auth.Role(role)
+	return st, nil
+}
+
 // UserByEmail returns the user with exactly this (normalised) email.
 func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) {
 	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -53,6 +54,11 @@ type DB struct {
 	reader     *sql.DB
 	migrations []migrate.Migration
 	logger     *slog.Logger
+
+	// The auth-state lookup runs on every authenticated request, so its statement
+	// is prepared once (on first use: the table exists only after migrating).
+	authMu   sync.Mutex
+	authStmt *sql.Stmt
 }
 
 // Migrations returns the migrations embedded in this package, in order.
@@ -147,6 +153,12 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools. It is safe to call more than once.
 func (db *DB) Close() error {
+	db.authMu.Lock()
+	if db.authStmt != nil {
+		db.authStmt.Close()
+		db.authStmt = nil
+	}
+	db.authMu.Unlock()
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 

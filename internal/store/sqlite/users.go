@@ -63,6 +63,37 @@ func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
 	return u, nil
 }
 
+// AuthState reads the three columns every authenticated request checks. The
+// lookup is by primary key and short, so it runs without the driver's per-query
+// cancellation watcher (a goroutine per statement under a cancellable context).
+func (db *DB) AuthState(ctx context.Context, id string) (auth.AuthState, error) {
+	var st auth.AuthState
+	var role string
+	stmt, err := db.authStateStmt(ctx)
+	if err != nil {
+		return auth.AuthState{}, err
+	}
+	err = stmt.QueryRowContext(context.WithoutCancel(ctx), id).Scan(&role, &st.Disabled, &st.TokenVersion)
+	if err != nil {
+		return auth.AuthState{}, fmt.Errorf("auth state of %s: %w", id, notFound(err))
+	}
+	st.Role = auth.Role(role)
+	return st, nil
+}
+
+func (db *DB) authStateStmt(ctx context.Context) (*sql.Stmt, error) {
+	db.authMu.Lock()
+	defer db.authMu.Unlock()
+	if db.authStmt == nil {
+		stmt, err := db.reader.PrepareContext(ctx, `SELECT role, disabled, token_version FROM users WHERE id = ?`)
+		if err != nil {
+			return nil, fmt.Errorf("prepare auth state: %w", err)
+		}
+		db.authStmt = stmt
+	}
+	return db.authStmt, nil
+}
+
 // UserByEmail returns the user with exactly this (normalised) email.
 func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) {
 	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PutSettingIfAbsent", testPutSettingIfAbsent},
 		{"PutSettingIfAbsentConcurrent", testPutSettingIfAbsentConcurrent},
 		{"UserCreateAndLookup", testUserCreateAndLookup},
+		{"AuthState", testAuthState},
 		{"UserUpdateProfile", testUserUpdateProfile},
 		{"UserPasswordAndVersion", testUserPasswordAndVersion},
 		{"UserAdminUpdate", testUserAdminUpdate},
