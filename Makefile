@@ -16,3 +16,4 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzParseRequestID -fuzztime 30s ./internal/httpx
 bench:
 	bench/http-overhead.sh
+	bench/ingest.sh
