@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lyolearn/lyo/internal/store/query"
 	"maps"
 	"slices"
 	"time"
@@ -40,7 +41,7 @@ const insertEventsSQL = `
 // item order (learner rows, then item rows) so concurrent batches cannot
 // deadlock. fold is not called when nothing is new.
 func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fold func(fresh []events.Event) events.Deltas) ([]bool, error) {
-	first, err := firstOfEach(userID, evs)
+	first, err := query.FirstOfEach(userID, evs)
 	if err != nil {
 		return nil, fmt.Errorf("ingest events of %s: %w", userID, err)
 	}
@@ -90,23 +91,6 @@ func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fol
 		return nil, fmt.Errorf("ingest events of %s: %w", userID, eventsErr(err))
 	}
 	return isNew, nil
-}
-
-// firstOfEach returns the indexes of the first event of each client ID: a client
-// ID repeated within one batch is one event.
-func firstOfEach(userID string, evs []events.Event) ([]int, error) {
-	seen := make(map[string]bool, len(evs))
-	first := make([]int, 0, len(evs))
-	for i, e := range evs {
-		if e.UserID != "" && e.UserID != userID {
-			return nil, fmt.Errorf("event %q belongs to %s", e.ClientID, e.UserID)
-		}
-		if !seen[e.ClientID] {
-			seen[e.ClientID] = true
-			first = append(first, i)
-		}
-	}
-	return first, nil
 }
 
 // applyDeltas sends every statement of a batch's deltas in one round trip. The

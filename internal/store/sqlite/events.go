@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/lyolearn/lyo/internal/store/query"
 
 	modernc "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -29,7 +30,7 @@ const eventColumns = `client_id, type, item_id, at, received_at, session_id, wat
 // (whose thousands of placeholders take about a millisecond to parse each time)
 // and 40% less than unpacking one JSON parameter with json_each.
 func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fold func(fresh []events.Event) events.Deltas) ([]bool, error) {
-	first, err := firstOfEach(userID, evs)
+	first, err := query.FirstOfEach(userID, evs)
 	if err != nil {
 		return nil, fmt.Errorf("ingest events of %s: %w", userID, err)
 	}
@@ -68,23 +69,6 @@ func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fol
 	}
 	committed = true
 	return isNew, nil
-}
-
-// firstOfEach returns the indexes of the first event of each client ID: a client
-// ID repeated within one batch is one event.
-func firstOfEach(userID string, evs []events.Event) ([]int, error) {
-	seen := make(map[string]bool, len(evs))
-	first := make([]int, 0, len(evs))
-	for i, e := range evs {
-		if e.UserID != "" && e.UserID != userID {
-			return nil, fmt.Errorf("event %q belongs to %s", e.ClientID, e.UserID)
-		}
-		if !seen[e.ClientID] {
-			seen[e.ClientID] = true
-			first = append(first, i)
-		}
-	}
-	return first, nil
 }
 
 // insertEvents inserts evs[i] for i in idx, marks in isNew those that were not
