@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/lyolearn/lyo/internal/store/query"
 	"maps"
 	"slices"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lyolearn/lyo/internal/events"
+	"github.com/lyolearn/lyo/internal/store/query"
 )
 
 var _ events.Store = (*DB)(nil)

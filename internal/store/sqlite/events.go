@@ -5,12 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/lyolearn/lyo/internal/store/query"
 
 	modernc "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/lyolearn/lyo/internal/events"
+	"github.com/lyolearn/lyo/internal/store/query"
 )
 
 var _ events.Store = (*DB)(nil)
