@@ -20,9 +20,11 @@ func b64(v any) string {
 
 // TestTokenAttacks presents forged and misused tokens to a real route: each must be
 // a 401, never someone's data.
-func TestTokenAttacks(t *testing.T) {
+func TestTokenAttacks(t *testing.T) { forEachEngine(t, testTokenAttacks) }
+
+func testTokenAttacks(t *testing.T, dbURL string) {
 	clk := newClock()
-	s := authServer(t, "", clk, nil)
+	s := authServer(t, dbURL, clk, nil)
 	c := newClient(t, s, loadSpec(t))
 	victim := c.register("victim@example.com", "victim password")
 	signing, _, err := signingKeys(t.Context(), s.cfg, s.db)
@@ -102,8 +104,10 @@ func TestTokenAttacks(t *testing.T) {
 // TestLoginThrottledBeforeHashing fires thousands of guesses at one account with
 // the production Argon2 cost. Were each guess hashed, this test would take minutes;
 // throttling answers all but a handful with 429 before any hashing.
-func TestLoginThrottledBeforeHashing(t *testing.T) {
-	s := authServer(t, "", newClock(), map[string]string{"LYO_PASSWORD_MEMORY_KIB": "19456", "LYO_PASSWORD_ITERATIONS": "2"})
+func TestLoginThrottledBeforeHashing(t *testing.T) { forEachEngine(t, testLoginThrottledBeforeHashing) }
+
+func testLoginThrottledBeforeHashing(t *testing.T, dbURL string) {
+	s := authServer(t, dbURL, newClock(), map[string]string{"LYO_PASSWORD_MEMORY_KIB": "19456", "LYO_PASSWORD_ITERATIONS": "2"})
 	c := newClient(t, s, nil)
 	c.register("target@example.com", "the real password")
 	counts := map[int]int{}

@@ -34,6 +34,13 @@ func engines(t *testing.T) map[string]func(t testing.TB) string {
 	return m
 }
 
+// forEachEngine runs test once per database engine, each with a database of its own.
+func forEachEngine(t *testing.T, test func(t *testing.T, dbURL string)) {
+	for engine, dbURL := range engines(t) {
+		t.Run(engine, func(t *testing.T) { test(t, dbURL(t)) })
+	}
+}
+
 // testEnv is a configuration for a throwaway node: its own data directory and
 // database, quiet logs, and any overrides the test sets.
 func testEnv(t testing.TB, dbURL string, overrides map[string]string) func(string) string {
