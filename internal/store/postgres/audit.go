@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,7 +15,7 @@ import (
 // AppendAudit records an administrative action. Details are stored as a jsonb
 // object; nil stores an empty one.
 func (db *DB) AppendAudit(ctx context.Context, e auth.AuditEntry) error {
-	details, err := marshalDetails(e.Details)
+	details, err := query.MarshalDetails(e.Details)
 	if err != nil {
 		return fmt.Errorf("append audit %s: %w", e.ID, err)
 	}
@@ -63,7 +62,7 @@ func (db *DB) ListAudit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEnt
 		}
 		e.At = e.At.UTC()
 		var err error
-		if e.Details, err = unmarshalDetails(details); err != nil {
+		if e.Details, err = query.UnmarshalDetails(details); err != nil {
 			return e, fmt.Errorf("%s: %w", e.ID, err)
 		}
 		return e, nil
@@ -75,29 +74,4 @@ func (db *DB) ListAudit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEnt
 		out = []auth.AuditEntry{}
 	}
 	return out, nil
-}
-
-// marshalDetails returns JSON text; pgx sends a []byte to a jsonb column as is.
-func marshalDetails(d map[string]any) ([]byte, error) {
-	if d == nil {
-		return []byte("{}"), nil
-	}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return nil, fmt.Errorf("details: %w", err)
-	}
-	return b, nil
-}
-
-// unmarshalDetails never returns a nil map, so an entry stored without details
-// reads the same as one stored with an empty map.
-func unmarshalDetails(b []byte) (map[string]any, error) {
-	d := map[string]any{}
-	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, fmt.Errorf("details: %w", err)
-	}
-	if d == nil { // the JSON was null
-		d = map[string]any{}
-	}
-	return d, nil
 }

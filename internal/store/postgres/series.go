@@ -122,7 +122,7 @@ func (db *DB) ListSeries(ctx context.Context, creatorID string, statuses []conte
 // An item that was an episode of another series moves to this one. The series
 // row's lock, taken first, queues concurrent calls for one series.
 func (db *DB) SetEpisodes(ctx context.Context, seriesID string, itemIDs []string, now time.Time) error {
-	if err := distinctIDs(itemIDs); err != nil {
+	if err := query.DistinctIDs(itemIDs); err != nil {
 		return fmt.Errorf("set episodes of %s: %w", seriesID, err)
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -149,18 +149,6 @@ func (db *DB) SetEpisodes(ctx context.Context, seriesID string, itemIDs []string
 	})
 	if err != nil {
 		return fmt.Errorf("set episodes of %s: %w", seriesID, err)
-	}
-	return nil
-}
-
-// distinctIDs reports content.ErrConflict when an ID appears twice.
-func distinctIDs(ids []string) error {
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if seen[id] {
-			return fmt.Errorf("item %s listed twice: %w", id, content.ErrConflict)
-		}
-		seen[id] = true
 	}
 	return nil
 }

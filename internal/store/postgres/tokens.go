@@ -9,13 +9,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/store/query"
 )
 
 // CreateFamily inserts the family and its first token in one transaction; the
 // token's FamilyID and UserID default to the family's. auth.ErrNotFound when the
 // user does not exist.
 func (db *DB) CreateFamily(ctx context.Context, f auth.Family, first auth.RefreshToken) error {
-	if err := fillToken(&first, f.ID, f.UserID); err != nil {
+	if err := query.FillToken(&first, f.ID, f.UserID); err != nil {
 		return fmt.Errorf("create family %s: %w", f.ID, err)
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -70,7 +71,7 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldID string, now time.Tim
 		if err != nil {
 			return err
 		}
-		if err := fillToken(&next, familyID, userID); err != nil {
+		if err := query.FillToken(&next, familyID, userID); err != nil {
 			return err
 		}
 		if err := insertToken(ctx, tx, next); err != nil {
@@ -97,7 +98,7 @@ func (db *DB) AddRefreshToken(ctx context.Context, t auth.RefreshToken) error {
 		if err := tx.QueryRow(ctx, `SELECT user_id FROM auth_families WHERE id = $1`, t.FamilyID).Scan(&userID); err != nil {
 			return fmt.Errorf("family %s: %w", t.FamilyID, notFound(err))
 		}
-		if err := fillToken(&t, t.FamilyID, userID); err != nil {
+		if err := query.FillToken(&t, t.FamilyID, userID); err != nil {
 			return err
 		}
 		if err := insertToken(ctx, tx, t); err != nil {
@@ -189,22 +190,6 @@ func insertToken(ctx context.Context, tx pgx.Tx, t auth.RefreshToken) error {
 		t.ID, t.FamilyID, t.UserID, t.Hash, t.CreatedAt.UTC(), t.ExpiresAt.UTC(), t.RotatedAt)
 	if err != nil {
 		return fmt.Errorf("insert refresh token %s: %w", t.ID, constraintErr(err))
-	}
-	return nil
-}
-
-// fillToken gives t the family and user it must belong to, and refuses a token that
-// names others: a bug in the caller would otherwise graft it onto a stranger's chain.
-func fillToken(t *auth.RefreshToken, familyID, userID string) error {
-	if t.FamilyID == "" {
-		t.FamilyID = familyID
-	}
-	if t.UserID == "" {
-		t.UserID = userID
-	}
-	if t.FamilyID != familyID || t.UserID != userID {
-		return fmt.Errorf("refresh token %s names family %s of user %s, want family %s of user %s",
-			t.ID, t.FamilyID, t.UserID, familyID, userID)
 	}
 	return nil
 }

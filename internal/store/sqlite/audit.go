@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -13,7 +12,7 @@ import (
 // AppendAudit records an administrative action. Details are stored as a JSON
 // object; nil stores an empty one.
 func (db *DB) AppendAudit(ctx context.Context, e auth.AuditEntry) error {
-	details, err := marshalDetails(e.Details)
+	details, err := query.MarshalDetails(e.Details)
 	if err != nil {
 		return fmt.Errorf("append audit %s: %w", e.ID, err)
 	}
@@ -63,7 +62,7 @@ func (db *DB) ListAudit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEnt
 		if e.At, err = parseTime(at); err != nil {
 			return nil, fmt.Errorf("list audit: %s: %w", e.ID, err)
 		}
-		if e.Details, err = unmarshalDetails([]byte(details)); err != nil {
+		if e.Details, err = query.UnmarshalDetails([]byte(details)); err != nil {
 			return nil, fmt.Errorf("list audit: %s: %w", e.ID, err)
 		}
 		out = append(out, e)
@@ -72,28 +71,4 @@ func (db *DB) ListAudit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEnt
 		return nil, fmt.Errorf("list audit: %w", err)
 	}
 	return out, nil
-}
-
-func marshalDetails(d map[string]any) ([]byte, error) {
-	if d == nil {
-		return []byte("{}"), nil
-	}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return nil, fmt.Errorf("details: %w", err)
-	}
-	return b, nil
-}
-
-// unmarshalDetails never returns a nil map, so an entry stored without details
-// reads the same as one stored with an empty map.
-func unmarshalDetails(b []byte) (map[string]any, error) {
-	d := map[string]any{}
-	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, fmt.Errorf("details: %w", err)
-	}
-	if d == nil { // the JSON was null
-		d = map[string]any{}
-	}
-	return d, nil
 }

@@ -132,7 +132,7 @@ func (db *DB) ListSeries(ctx context.Context, creatorID string, statuses []conte
 // content.ErrConflict for an item listed twice, either way changing nothing.
 // An item that was an episode of another series moves to this one.
 func (db *DB) SetEpisodes(ctx context.Context, seriesID string, itemIDs []string, now time.Time) error {
-	if err := distinctIDs(itemIDs); err != nil {
+	if err := query.DistinctIDs(itemIDs); err != nil {
 		return fmt.Errorf("set episodes of %s: %w", seriesID, err)
 	}
 	list, err := json.Marshal(append([]string{}, itemIDs...)) // [] rather than null
@@ -162,18 +162,6 @@ func (db *DB) SetEpisodes(ctx context.Context, seriesID string, itemIDs []string
 	})
 	if err != nil {
 		return fmt.Errorf("set episodes of %s: %w", seriesID, err)
-	}
-	return nil
-}
-
-// distinctIDs reports content.ErrConflict when an ID appears twice.
-func distinctIDs(ids []string) error {
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if seen[id] {
-			return fmt.Errorf("item %s listed twice: %w", id, content.ErrConflict)
-		}
-		seen[id] = true
 	}
 	return nil
 }
