@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -185,8 +186,8 @@ func (rt *Router) unmatched(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rt *Router) wrap(route Route) http.Handler {
-	maxBody := cmpOr(route.MaxBody, rt.maxBody)
-	timeout := cmpOr(route.Timeout, rt.timeout)
+	maxBody := cmp.Or(route.MaxBody, rt.maxBody)
+	timeout := cmp.Or(route.Timeout, rt.timeout)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info(r.Context()).route = route.Path
 		if timeout > 0 {
@@ -229,13 +230,6 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, route Route, max
 		}
 	}
 	return route.Handler(w, r)
-}
-
-func cmpOr[T int64 | time.Duration](v, def T) T {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // fail is the one place a handler error becomes a response.
