@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"github.com/lyolearn/lyo/internal/auth"
 	"io"
 	"strings"
@@ -319,4 +321,20 @@ func mustKeygen(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(out)
+}
+
+// TestFailedDeletionLeavesAccountUsable makes one domain fail to delete its
+// part: the account must not end up disabled and half-deleted, out of its
+// owner's reach.
+func TestFailedDeletionLeavesAccountUsable(t *testing.T) {
+	s := authServer(t, "", newClock(), nil)
+	s.auth.RegisterData(auth.DataPart{Name: "flaky",
+		Export: func(context.Context, string) (any, error) { return nil, nil },
+		Delete: func(context.Context, string) error { return errors.New("object storage unreachable") }})
+	c := newClient(t, s, nil)
+	tk := c.register("keeper@example.com", "keeper password")
+	want(t, c.as(tk.AccessToken).do("DELETE", "/api/v1/me", map[string]string{"current_password": "keeper password"}), 500, nil)
+	var again tokens
+	want(t, c.do("POST", "/api/v1/auth/login", map[string]string{"email": "keeper@example.com", "password": "keeper password"}), 200, &again)
+	want(t, c.as(again.AccessToken).do("GET", "/api/v1/me", nil), 200, nil)
 }

@@ -95,6 +95,10 @@ func (s *Service) Export(ctx context.Context, userID string) (map[string]any, er
 // A part that fails stops the deletion, so the account is never gone while its
 // data stays.
 func (s *Service) Delete(ctx context.Context, userID string) error {
+	before, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
 	// Disable first: the account's tokens stop working at once, so nothing new
 	// (events, content) arrives while the domains delete what they hold.
 	disabled := true
@@ -103,6 +107,14 @@ func (s *Service) Delete(ctx context.Context, userID string) error {
 	}
 	for i := len(s.parts) - 1; i >= 0; i-- {
 		if err := s.parts[i].Delete(ctx, userID); err != nil && !errors.Is(err, ErrNotFound) {
+			// Give the account back, so its owner can sign in and try again
+			// rather than be locked out of a half-deleted account.
+			if !before.Disabled {
+				enabled := false
+				if _, rerr := s.store.AdminUpdate(context.WithoutCancel(ctx), userID, nil, &enabled, s.now().UTC()); rerr != nil {
+					err = errors.Join(err, fmt.Errorf("re-enable: %w", rerr))
+				}
+			}
 			return fmt.Errorf("delete %s of %s: %w", s.parts[i].Name, userID, err)
 		}
 	}
