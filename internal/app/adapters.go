@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
@@ -17,7 +18,7 @@ import (
 // directory answers the catalogue's questions about users from the accounts domain.
 type directory struct{ auth *auth.Service }
 
-func (d directory) UserRole(ctx context.Context, userID string) (string, error) {
+func (d directory) UserRole(ctx context.Context, userID string) (access.Role, error) {
 	u, err := d.auth.Me(ctx, userID)
 	if errors.Is(err, auth.ErrNotFound) {
 		return "", fmt.Errorf("user %s: %w", userID, content.ErrNotFound)
@@ -28,7 +29,7 @@ func (d directory) UserRole(ctx context.Context, userID string) (string, error) 
 	if u.Disabled {
 		return "", fmt.Errorf("user %s is disabled: %w", userID, content.ErrNotFound)
 	}
-	return string(u.Role), nil
+	return u.Role, nil
 }
 
 // catalog tells ingestion about items from the catalogue.

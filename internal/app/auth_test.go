@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"errors"
-	"github.com/lyolearn/lyo/internal/auth"
 	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lyolearn/lyo/internal/access"
+	"github.com/lyolearn/lyo/internal/auth"
 )
 
 // authServer is a node whose clock the test controls.
@@ -276,7 +278,7 @@ func TestRolesAndAdmin(t *testing.T) {
 // createUser makes an account with a role the way an operator does, then signs in.
 func (c *client) createUser(email, pw, role string) tokens {
 	c.t.Helper()
-	u, err := c.s.auth.CreateUser(c.t.Context(), email, pw, "", auth.Role(role))
+	u, err := c.s.auth.CreateUser(c.t.Context(), email, pw, "", access.Role(role))
 	if err != nil {
 		c.t.Fatal(err)
 	}

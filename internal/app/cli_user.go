@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/obs"
 )
@@ -57,7 +57,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		defer s.close()
-		u, err := s.auth.CreateUser(ctx, *email, *pw, *username, auth.Role(*role))
+		u, err := s.auth.CreateUser(ctx, *email, *pw, *username, access.Role(*role))
 		if err != nil {
 			return describe(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
@@ -72,8 +73,8 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 
 type seedUsers struct{ auth *auth.Service }
 
-func (u seedUsers) CreateUser(ctx context.Context, email, pw, username, role string) (string, error) {
-	usr, err := u.auth.CreateUser(ctx, email, pw, username, auth.Role(role))
+func (u seedUsers) CreateUser(ctx context.Context, email, pw, username string, role access.Role) (string, error) {
+	usr, err := u.auth.CreateUser(ctx, email, pw, username, role)
 	return usr.ID, err
 }
 
@@ -91,28 +92,28 @@ func (c seedCatalog) EnsureTopics(ctx context.Context, topics []content.Topic) e
 }
 
 func (c seedCatalog) CreateItem(ctx context.Context, creatorID string, in content.ItemInput) (string, error) {
-	it, err := c.content.Create(ctx, content.Actor{UserID: creatorID, Role: "creator"}, in)
+	it, err := c.content.Create(ctx, content.Actor{UserID: creatorID, Role: access.Creator}, in)
 	return it.ID, err
 }
 
 func (c seedCatalog) CreateSeries(ctx context.Context, creatorID string, in content.SeriesInput) (string, error) {
-	sr, err := c.content.CreateSeries(ctx, content.Actor{UserID: creatorID, Role: "creator"}, in)
+	sr, err := c.content.CreateSeries(ctx, content.Actor{UserID: creatorID, Role: access.Creator}, in)
 	return sr.ID, err
 }
 
 func (c seedCatalog) SetEpisodes(ctx context.Context, creatorID, seriesID string, itemIDs []string) error {
-	_, err := c.content.SetEpisodes(ctx, content.Actor{UserID: creatorID, Role: "creator"}, seriesID, itemIDs)
+	_, err := c.content.SetEpisodes(ctx, content.Actor{UserID: creatorID, Role: access.Creator}, seriesID, itemIDs)
 	return err
 }
 
 func (c seedCatalog) Follow(ctx context.Context, userID, creatorID string) error {
-	return c.content.Follow(ctx, content.Actor{UserID: userID, Role: "learner"}, creatorID)
+	return c.content.Follow(ctx, content.Actor{UserID: userID, Role: access.Learner}, creatorID)
 }
 
 type seedEvents struct{ events *events.Service }
 
 func (e seedEvents) Ingest(ctx context.Context, userID string, batch []events.Input) (int, error) {
-	results, err := e.events.Ingest(ctx, httpx.Caller{UserID: userID, Role: "learner"}, batch)
+	results, err := e.events.Ingest(ctx, httpx.Caller{UserID: userID, Role: access.Learner}, batch)
 	if err != nil {
 		return 0, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/id"
 )
@@ -25,8 +26,8 @@ func (s *Service) ListUsers(ctx context.Context, q UserQuery) ([]User, bool, err
 
 // AdminPatch is what an admin may change about a user.
 type AdminPatch struct {
-	Role     *Role `json:"role"`
-	Disabled *bool `json:"disabled"`
+	Role     *access.Role `json:"role"`
+	Disabled *bool        `json:"disabled"`
 }
 
 // AdminUpdate changes a user's role or disabled state and records who did it.
@@ -36,7 +37,7 @@ func (s *Service) AdminUpdate(ctx context.Context, actorID, userID string, p Adm
 	if p.Role != nil && !p.Role.Valid() {
 		return User{}, invalid("role", "use learner, creator, moderator or admin")
 	}
-	if actorID == userID && ((p.Role != nil && *p.Role != Admin) || (p.Disabled != nil && *p.Disabled)) {
+	if actorID == userID && ((p.Role != nil && *p.Role != access.Admin) || (p.Disabled != nil && *p.Disabled)) {
 		return User{}, httpx.Errorf(http.StatusConflict, "self_lockout", "you cannot remove your own admin role or disable yourself; ask another admin")
 	}
 	before, err := s.store.UserByID(ctx, userID)

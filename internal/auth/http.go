@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/cursor"
 	"github.com/lyolearn/lyo/internal/httpx"
 )
@@ -34,9 +35,9 @@ func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec, loginThrottle 
 		httpx.Route{Method: "DELETE", Path: "/api/v1/me", Access: httpx.AnyUser, Limit: "auth", Handler: h.deleteMe},
 		httpx.Route{Method: "POST", Path: "/api/v1/me/password", Access: httpx.AnyUser, Limit: "auth", Handler: h.changePassword},
 		httpx.Route{Method: "GET", Path: "/api/v1/me/export", Access: httpx.AnyUser, Handler: h.export},
-		httpx.Route{Method: "GET", Path: "/api/v1/admin/users", Access: httpx.Role(string(Admin)), Handler: h.listUsers},
-		httpx.Route{Method: "PATCH", Path: "/api/v1/admin/users/{id}", Access: httpx.Role(string(Admin)), Handler: h.adminUpdate},
-		httpx.Route{Method: "GET", Path: "/api/v1/admin/audit", Access: httpx.Role(string(Admin)), Handler: h.audit},
+		httpx.Route{Method: "GET", Path: "/api/v1/admin/users", Access: httpx.Role(access.Admin), Handler: h.listUsers},
+		httpx.Route{Method: "PATCH", Path: "/api/v1/admin/users/{id}", Access: httpx.Role(access.Admin), Handler: h.adminUpdate},
+		httpx.Route{Method: "GET", Path: "/api/v1/admin/audit", Access: httpx.Role(access.Admin), Handler: h.audit},
 	)
 	rt.MapError(ErrNotFound, http.StatusNotFound, "not_found")
 	rt.MapError(ErrEmailTaken, http.StatusConflict, "email_taken")
@@ -60,7 +61,7 @@ func (s *Service) authorize(r *http.Request, a httpx.Access) (*http.Request, err
 	if err != nil {
 		return nil, err
 	}
-	if need := a.RoleName(); need != "" && !Role(c.Role).AtLeast(Role(need)) {
+	if need := a.RoleName(); need != "" && !c.Role.AtLeast(need) {
 		return nil, httpx.Errorf(http.StatusForbidden, "forbidden", "this route needs the %s role", need)
 	}
 	return r.WithContext(httpx.WithCaller(r.Context(), c)), nil

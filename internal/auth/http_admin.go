@@ -3,6 +3,7 @@ package auth
 import (
 	"net/http"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/httpx"
 )
 
@@ -16,7 +17,7 @@ func (h *Handlers) listUsers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	uq := UserQuery{Search: q.Get("q"), Role: Role(q.Get("role")), Limit: limit}
+	uq := UserQuery{Search: q.Get("q"), Role: access.Role(q.Get("role")), Limit: limit}
 	if uq.Role != "" && !uq.Role.Valid() {
 		return httpx.Errorf(http.StatusBadRequest, "invalid_parameter", "role must be learner, creator, moderator or admin")
 	}

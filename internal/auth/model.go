@@ -15,26 +15,9 @@ package auth
 import (
 	"errors"
 	"time"
+
+	"github.com/lyolearn/lyo/internal/access"
 )
-
-// Role is what a user may do. Roles are ordered: each includes the ones below it.
-type Role string
-
-// The roles, lowest first.
-const (
-	Learner   Role = "learner"
-	Creator   Role = "creator"
-	Moderator Role = "moderator"
-	Admin     Role = "admin"
-)
-
-var roleRank = map[Role]int{Learner: 1, Creator: 2, Moderator: 3, Admin: 4}
-
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool { return roleRank[r] > 0 }
-
-// AtLeast reports whether r includes min.
-func (r Role) AtLeast(min Role) bool { return roleRank[r] >= roleRank[min] && roleRank[min] > 0 }
 
 // Errors the HTTP layer maps to responses.
 var (
@@ -54,7 +37,7 @@ type User struct {
 	Email        string // normalised: trimmed, lower-case
 	Username     string
 	PasswordHash string
-	Role         Role
+	Role         access.Role
 	Disabled     bool
 	TokenVersion int64
 	Profile      Profile
@@ -64,7 +47,7 @@ type User struct {
 
 // AuthState is what decides whether a user's access token still works.
 type AuthState struct {
-	Role         Role
+	Role         access.Role
 	Disabled     bool
 	TokenVersion int64
 }
@@ -115,7 +98,7 @@ type AuditEntry struct {
 // UserQuery selects users for the admin list. Search matches email or username.
 type UserQuery struct {
 	Search  string
-	Role    Role
+	Role    access.Role
 	AfterID string // keyset pagination: users with a larger ID
 	Limit   int
 }

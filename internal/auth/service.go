@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth/password"
 	"github.com/lyolearn/lyo/internal/auth/token"
 	"github.com/lyolearn/lyo/internal/httpx"
@@ -82,7 +83,7 @@ func (s *Service) Register(ctx context.Context, email, pw, username, userAgent s
 		return Session{}, fmt.Errorf("hash password: %w", err)
 	}
 	now := s.now().UTC()
-	u := User{ID: id.New(now), Email: email, Username: username, PasswordHash: hash, Role: Learner, CreatedAt: now, UpdatedAt: now}
+	u := User{ID: id.New(now), Email: email, Username: username, PasswordHash: hash, Role: access.Learner, CreatedAt: now, UpdatedAt: now}
 	for attempt := 0; ; attempt++ {
 		err = s.store.CreateUser(ctx, u)
 		if !errors.Is(err, ErrUsernameTaken) || !derived || attempt == 5 {
@@ -97,7 +98,7 @@ func (s *Service) Register(ctx context.Context, email, pw, username, userAgent s
 }
 
 // CreateUser makes an account with a role, for the operator's command line.
-func (s *Service) CreateUser(ctx context.Context, email, pw, username string, role Role) (User, error) {
+func (s *Service) CreateUser(ctx context.Context, email, pw, username string, role access.Role) (User, error) {
 	email = NormalizeEmail(email)
 	if err := validateCredentials(email, pw); err != nil {
 		return User{}, err
@@ -282,7 +283,7 @@ func (s *Service) Authenticate(ctx context.Context, accessToken string) (httpx.C
 		return httpx.Caller{}, ErrUnauthenticated
 	}
 	// The role comes from the database, so a demotion applies at once.
-	return httpx.Caller{UserID: claims.Subject, Role: string(st.Role), SessionID: claims.SessionID}, nil
+	return httpx.Caller{UserID: claims.Subject, Role: st.Role, SessionID: claims.SessionID}, nil
 }
 
 // AccessToken issues a short-lived access token for an existing user, for the

@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"time"
+
+	"github.com/lyolearn/lyo/internal/access"
 )
 
 // Store is what accounts need from the database. Both engines implement it; the
@@ -25,7 +27,7 @@ type Store interface {
 	SetPasswordHash(ctx context.Context, id, hash string, bumpVersion bool, now time.Time) error
 	// AdminUpdate changes role and/or disabled (nil leaves a field alone) and bumps
 	// the token version, so the change applies to tokens already issued.
-	AdminUpdate(ctx context.Context, id string, role *Role, disabled *bool, now time.Time) (User, error)
+	AdminUpdate(ctx context.Context, id string, role *access.Role, disabled *bool, now time.Time) (User, error)
 	// BumpTokenVersion invalidates every access token of the user.
 	BumpTokenVersion(ctx context.Context, id string, now time.Time) error
 	// DeleteUser removes the user with their families and refresh tokens.

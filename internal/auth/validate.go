@@ -72,7 +72,7 @@ func usernameFromEmail(email string) string {
 }
 
 // ProfilePatch is a partial update of the caller's own account: nil leaves a field
-// as it is. Role, email and verification are not here, so a client cannot set them.
+// as it is. access.Role, email and verification are not here, so a client cannot set them.
 type ProfilePatch struct {
 	Username             *string `json:"username"`
 	DisplayName          *string `json:"display_name"`

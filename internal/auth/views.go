@@ -1,25 +1,29 @@
 package auth
 
-import "time"
+import (
+	"time"
+
+	"github.com/lyolearn/lyo/internal/access"
+)
 
 // UserView is an account as its owner (and admins) see it. It has no hash, and
 // no field named for one.
 type UserView struct {
-	ID                   string    `json:"id"`
-	Email                string    `json:"email"`
-	Username             string    `json:"username"`
-	Role                 Role      `json:"role"`
-	Disabled             bool      `json:"disabled"`
-	DisplayName          string    `json:"display_name"`
-	Bio                  string    `json:"bio"`
-	AvatarMediaID        string    `json:"avatar_media_id"`
-	Language             string    `json:"language"`
-	BirthYear            *int      `json:"birth_year"`
-	IsMinor              bool      `json:"is_minor"`
-	BreakReminderMinutes int       `json:"break_reminder_minutes"`
-	DailyLimitMinutes    int       `json:"daily_limit_minutes"`
-	CreatedAt            time.Time `json:"created_at"`
-	UpdatedAt            time.Time `json:"updated_at"`
+	ID                   string      `json:"id"`
+	Email                string      `json:"email"`
+	Username             string      `json:"username"`
+	Role                 access.Role `json:"role"`
+	Disabled             bool        `json:"disabled"`
+	DisplayName          string      `json:"display_name"`
+	Bio                  string      `json:"bio"`
+	AvatarMediaID        string      `json:"avatar_media_id"`
+	Language             string      `json:"language"`
+	BirthYear            *int        `json:"birth_year"`
+	IsMinor              bool        `json:"is_minor"`
+	BreakReminderMinutes int         `json:"break_reminder_minutes"`
+	DailyLimitMinutes    int         `json:"daily_limit_minutes"`
+	CreatedAt            time.Time   `json:"created_at"`
+	UpdatedAt            time.Time   `json:"updated_at"`
 }
 
 // NewUserView renders u at now (minor status depends on the date).

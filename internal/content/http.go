@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/cursor"
 	"github.com/lyolearn/lyo/internal/httpx"
 )
@@ -19,7 +20,7 @@ type Handlers struct {
 // creator role, decided before the body is read; reading needs a signed-in user.
 func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec) {
 	h := &Handlers{svc: svc, cursors: cursors}
-	creator := httpx.Role(roleCreator)
+	creator := httpx.Role(access.Creator)
 	rt.Handle(
 		httpx.Route{Method: "POST", Path: "/api/v1/content", Access: creator, Handler: h.create},
 		httpx.Route{Method: "GET", Path: "/api/v1/content", Access: httpx.AnyUser, Handler: h.list},

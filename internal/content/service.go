@@ -7,25 +7,15 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/id"
 )
 
-// Roles as the catalogue understands them; the accounts domain owns the names.
-const (
-	roleCreator   = "creator"
-	roleModerator = "moderator"
-	roleAdmin     = "admin"
-)
-
-var roleRank = map[string]int{"learner": 1, roleCreator: 2, roleModerator: 3, roleAdmin: 4}
-
-func atLeast(role, min string) bool { return roleRank[role] >= roleRank[min] }
-
 // Directory answers what the catalogue needs to know about users.
 type Directory interface {
 	// UserRole returns a user's role; ErrNotFound-wrapping error when absent.
-	UserRole(ctx context.Context, userID string) (string, error)
+	UserRole(ctx context.Context, userID string) (access.Role, error)
 }
 
 // Progress answers which items a learner has completed (the events domain).
@@ -47,9 +37,9 @@ func NewService(store Store, users Directory, progress Progress, now func() time
 }
 
 // Actor is who is asking.
-type Actor = httpx.Caller
+type Actor = access.Caller
 
-func isModerator(a Actor) bool { return atLeast(a.Role, roleModerator) }
+func isModerator(a Actor) bool { return a.Is(access.Moderator) }
 
 // Visible reports whether a may see it (other domains ask through this).
 func Visible(a Actor, it Item) bool { return canSee(a, it) }
@@ -170,7 +160,7 @@ func (s *Service) Delete(ctx context.Context, a Actor, itemID string) error {
 	if err != nil {
 		return err
 	}
-	if it.CreatorID != a.UserID && !atLeast(a.Role, roleAdmin) {
+	if it.CreatorID != a.UserID && !a.Is(access.Admin) {
 		if canSee(a, it) && isModerator(a) {
 			return httpx.Errorf(http.StatusForbidden, "forbidden", "moderators remove items with PATCH status=removed; only admins delete")
 		}

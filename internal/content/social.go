@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/httpx"
 )
 
@@ -15,7 +16,7 @@ func (s *Service) creator(ctx context.Context, a Actor, creatorID string) error 
 		return httpx.Invalid(httpx.FieldError{Field: "id", Message: "that is you"})
 	}
 	role, err := s.users.UserRole(ctx, creatorID)
-	if errors.Is(err, ErrNotFound) || (err == nil && !atLeast(role, roleCreator)) {
+	if errors.Is(err, ErrNotFound) || (err == nil && !role.AtLeast(access.Creator)) {
 		return errNotCreator
 	}
 	return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/httpx"
 )
 
@@ -13,7 +14,7 @@ type Auditor func(ctx context.Context, actorID, action, targetID string, details
 
 // Mount registers the admin routes for flags. Every change is audited.
 func Mount(rt *httpx.Router, svc *Service, audit Auditor) {
-	admin := httpx.Role("admin")
+	admin := httpx.Role(access.Admin)
 	rt.Handle(
 		httpx.Route{Method: "GET", Path: "/api/v1/admin/flags", Access: admin, Handler: func(w http.ResponseWriter, r *http.Request) error {
 			states, err := svc.List(r.Context())

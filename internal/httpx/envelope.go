@@ -11,6 +11,8 @@ import (
 	"net/netip"
 	"strings"
 	"sync/atomic"
+
+	"github.com/lyolearn/lyo/internal/access"
 )
 
 type ctxKey struct{}
@@ -28,11 +30,7 @@ type reqInfo struct {
 }
 
 // Caller is who an authenticated request comes from, as the authorizer decided.
-type Caller struct {
-	UserID    string
-	Role      string
-	SessionID string // the sign-in (refresh-token family) the access token belongs to
-}
+type Caller = access.Caller
 
 type callerKey struct{}
 

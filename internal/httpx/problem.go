@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/lyolearn/lyo/internal/fault"
 )
 
 // Error is an error with an HTTP meaning. Status, Code, Detail and Fields are what
@@ -21,10 +23,7 @@ type Error struct {
 }
 
 // FieldError says what is wrong with one field of the request.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
+type FieldError = fault.Field
 
 func (e *Error) Error() string {
 	if e.Err != nil {
@@ -87,7 +86,7 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, e *Error) {
 	}
 	p := Problem{
 		Type:      "urn:lyo:problem:" + e.Code,
-		Title:     http.StatusText(e.Status),
+		Title:     StatusTitle(e.Status),
 		Status:    e.Status,
 		Detail:    e.Detail,
 		Code:      e.Code,
@@ -100,6 +99,28 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, e *Error) {
 	h.Del("Content-Length")
 	w.WriteHeader(e.Status)
 	_ = json.NewEncoder(w).Encode(p)
+}
+
+// StatusTitle is the reason phrase RFC 9110 gives a status. Go's StatusText
+// keeps a few older names ("Request Entity Too Large"); problem documents use
+// the current ones.
+func StatusTitle(status int) string {
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		return "Content Too Large"
+	case http.StatusUnprocessableEntity:
+		return "Unprocessable Content"
+	case http.StatusRequestURITooLong:
+		return "URI Too Long"
+	case http.StatusRequestedRangeNotSatisfiable:
+		return "Range Not Satisfiable"
+	case statusClientClosed:
+		return "Client Closed Request"
+	}
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	return "Error"
 }
 
 // jsonType is shared by responses; full (len == cap), so appending copies it.

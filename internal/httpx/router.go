@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lyolearn/lyo/internal/access"
+	"github.com/lyolearn/lyo/internal/fault"
 )
 
 // HandlerFunc is a handler that returns its error instead of writing it.
@@ -20,7 +23,7 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 // route that does not say who may call it is refused at registration.
 type Access struct {
 	kind string
-	role string
+	role access.Role
 }
 
 // The kinds of access a route can declare.
@@ -32,18 +35,18 @@ var (
 	Owner = Access{kind: "owner"}
 )
 
-// Role admits users who hold the role (or one above it; the authorizer decides).
-func Role(role string) Access { return Access{kind: "role", role: role} }
+// Role admits users who hold the role or one above it.
+func Role(role access.Role) Access { return Access{kind: "role", role: role} }
 
 // IsPublic reports whether anyone may call the route.
 func (a Access) IsPublic() bool { return a.kind == "public" }
 
 // RoleName is the role a Role access requires, "" otherwise.
-func (a Access) RoleName() string { return a.role }
+func (a Access) RoleName() access.Role { return a.role }
 
 func (a Access) String() string {
 	if a.kind == "role" {
-		return "role:" + a.role
+		return "role:" + string(a.role)
 	}
 	return a.kind
 }
@@ -121,6 +124,13 @@ func (rt *Router) Routes() []Route { return slices.Clone(rt.routes) }
 // with target's text as the detail. Domains' sentinel errors are mapped here once.
 func (rt *Router) MapError(target error, status int, code string) {
 	rt.errs = append(rt.errs, errMapping{target, status, code})
+}
+
+// Outcome is the status and code err answers with, as a handler's error: what a
+// test checks to prove every error a domain returns is mapped on purpose.
+func (rt *Router) Outcome(err error) (status int, code string) {
+	e := rt.classify(context.Background(), err)
+	return e.Status, e.Code
 }
 
 // SetAuthorizer installs the access check. Until one is set, only public routes answer.
@@ -259,9 +269,19 @@ func (rt *Router) classify(ctx context.Context, err error) *Error {
 	if errors.As(err, &he) {
 		return he
 	}
+	var bad *fault.Invalid
+	if errors.As(err, &bad) {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed",
+			Detail: "the request has invalid fields", Fields: bad.Fields, Err: err}
+	}
 	for _, m := range rt.errs {
 		if errors.Is(err, m.target) {
-			return &Error{Status: m.status, Code: m.code, Detail: m.target.Error(), Err: err}
+			e := &Error{Status: m.status, Code: m.code, Detail: m.target.Error(), Err: err}
+			var fe *fault.Error
+			if errors.As(err, &fe) {
+				e.Code, e.Detail = cmp.Or(fe.Code, m.code), fe.Message
+			}
+			return e
 		}
 	}
 	var tooLarge *http.MaxBytesError

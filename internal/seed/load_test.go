@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
 )
@@ -56,14 +57,14 @@ func (f *fakeTargets) newID(prefix string) string {
 	return fmt.Sprintf("%s-%d", prefix, f.made)
 }
 
-func (f *fakeTargets) CreateUser(_ context.Context, email, _, _, role string) (string, error) {
+func (f *fakeTargets) CreateUser(_ context.Context, email, _, _ string, role access.Role) (string, error) {
 	if f.emails[email] {
 		return "", fmt.Errorf("create %s: %w", email, errTaken)
 	}
 	f.emails[email] = true
 	id := f.newID("user")
-	f.users[id] = role
-	return f.record("user", id, role), nil
+	f.users[id] = string(role)
+	return f.record("user", id, string(role)), nil
 }
 
 func (f *fakeTargets) SetBirthYear(_ context.Context, userID string, year int) error {

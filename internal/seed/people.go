@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/lyolearn/lyo/internal/access"
 )
 
 // generator holds what the steps of Generate share.
@@ -147,7 +149,7 @@ func (g *generator) creators() []Person {
 		}
 		g.creatorSpecs[i] = spec
 		out[i] = Person{Email: fmt.Sprintf("creator%d@%s", i+1, EmailDomain), Username: g.username(r, true),
-			Password: g.cfg.Password, Role: "creator", Interests: interests, CreatedAt: times[i]}
+			Password: g.cfg.Password, Role: access.Creator, Interests: interests, CreatedAt: times[i]}
 	}
 	return out
 }
@@ -208,7 +210,7 @@ func (g *generator) learners() []Person {
 		}
 		g.learnerSpecs[i] = spec
 		out[i] = Person{Email: fmt.Sprintf("learner%d@%s", i+1, EmailDomain), Username: g.username(r, false),
-			Password: g.cfg.Password, Role: "learner", BirthYear: birth, Interests: interests, CreatedAt: joins[i]}
+			Password: g.cfg.Password, Role: access.Learner, BirthYear: birth, Interests: interests, CreatedAt: joins[i]}
 	}
 	return out
 }

@@ -15,6 +15,7 @@ package seed
 import (
 	"time"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
 )
@@ -90,8 +91,8 @@ type Person struct {
 	Email     string
 	Username  string
 	Password  string
-	Role      string // "creator" or "learner"
-	BirthYear int    // 0: not given; some learners are minors
+	Role      access.Role // creator or learner
+	BirthYear int         // 0: not given; some learners are minors
 	// Interests are topic slugs and weights summing to 1: what a learner likes, or
 	// what a creator makes.
 	Interests map[string]float64

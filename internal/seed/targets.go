@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
 )
@@ -18,9 +19,9 @@ const MaxBatch = 500
 
 // Users creates the accounts.
 type Users interface {
-	// CreateUser creates an account with a role ("creator" or "learner") and
+	// CreateUser creates an account with a role (creator or learner) and
 	// returns its ID.
-	CreateUser(ctx context.Context, email, password, username, role string) (userID string, err error)
+	CreateUser(ctx context.Context, email, password, username string, role access.Role) (userID string, err error)
 	// SetBirthYear records a learner's birth year; some demo learners are minors.
 	SetBirthYear(ctx context.Context, userID string, year int) error
 	// IsEmailTaken reports whether an error of CreateUser means the email is in use.

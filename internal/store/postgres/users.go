@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/store/query"
 )
@@ -29,7 +30,7 @@ func scanUser(r pgx.Row) (auth.User, error) {
 	if err != nil {
 		return auth.User{}, err
 	}
-	u.Role = auth.Role(role)
+	u.Role = access.Role(role)
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return u, nil
 }
@@ -65,7 +66,7 @@ func (db *DB) AuthState(ctx context.Context, id string) (auth.AuthState, error) 
 	if err != nil {
 		return auth.AuthState{}, fmt.Errorf("auth state of %s: %w", id, notFound(err))
 	}
-	st.Role = auth.Role(role)
+	st.Role = access.Role(role)
 	return st, nil
 }
 
@@ -110,7 +111,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, id, hash string, bumpVersion 
 
 // AdminUpdate changes role and/or disabled and bumps the token version. With
 // neither given it changes nothing and returns the user.
-func (db *DB) AdminUpdate(ctx context.Context, id string, role *auth.Role, disabled *bool, now time.Time) (auth.User, error) {
+func (db *DB) AdminUpdate(ctx context.Context, id string, role *access.Role, disabled *bool, now time.Time) (auth.User, error) {
 	if role == nil && disabled == nil {
 		return db.UserByID(ctx, id)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/store/query"
 )
@@ -30,7 +31,7 @@ func scanUser(r scanner) (auth.User, error) {
 	if err != nil {
 		return auth.User{}, err
 	}
-	u.Role = auth.Role(role)
+	u.Role = access.Role(role)
 	if u.CreatedAt, err = parseTime(created); err != nil {
 		return auth.User{}, err
 	}
@@ -77,7 +78,7 @@ func (db *DB) AuthState(ctx context.Context, id string) (auth.AuthState, error) 
 	if err != nil {
 		return auth.AuthState{}, fmt.Errorf("auth state of %s: %w", id, notFound(err))
 	}
-	st.Role = auth.Role(role)
+	st.Role = access.Role(role)
 	return st, nil
 }
 
@@ -135,7 +136,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, id, hash string, bumpVersion 
 
 // AdminUpdate changes role and/or disabled and bumps the token version. With
 // neither given it changes nothing and returns the user.
-func (db *DB) AdminUpdate(ctx context.Context, id string, role *auth.Role, disabled *bool, now time.Time) (auth.User, error) {
+func (db *DB) AdminUpdate(ctx context.Context, id string, role *access.Role, disabled *bool, now time.Time) (auth.User, error) {
 	if role == nil && disabled == nil {
 		return db.UserByID(ctx, id)
 	}

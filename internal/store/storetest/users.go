@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/id"
 	"github.com/lyolearn/lyo/internal/store"
@@ -37,7 +38,7 @@ func newUser(i int) auth.User {
 		Email:        fmt.Sprintf("user%d@example.com", i),
 		Username:     fmt.Sprintf("user%d", i),
 		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$aGFzaA",
-		Role:         auth.Learner,
+		Role:         access.Learner,
 		TokenVersion: 1,
 		Profile: auth.Profile{
 			DisplayName: fmt.Sprintf("User %d", i), Bio: "likes ✨ physics", AvatarMediaID: id.New(now),
@@ -191,14 +192,14 @@ func testUserAdminUpdate(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	u := mustCreate(t, s, newUser(1))
 	now := t0.Add(2 * time.Hour)
-	role, yes, no := auth.Moderator, true, false
+	role, yes, no := access.Moderator, true, false
 
 	got, err := s.AdminUpdate(ctx, u.ID, &role, nil, now)
 	if err != nil {
 		t.Fatalf("AdminUpdate(role): %v", err)
 	}
 	want := u
-	want.Role, want.TokenVersion, want.UpdatedAt = auth.Moderator, u.TokenVersion+1, now
+	want.Role, want.TokenVersion, want.UpdatedAt = access.Moderator, u.TokenVersion+1, now
 	if diff := cmp.Diff(want, got, sameMicro); diff != "" {
 		t.Errorf("AdminUpdate(role) (-want +got):\n%s", diff)
 	}
@@ -212,12 +213,12 @@ func testUserAdminUpdate(t *testing.T, s store.Store) {
 		t.Errorf("AdminUpdate(disabled) (-want +got):\n%s", diff)
 	}
 
-	admin := auth.Admin
+	admin := access.Admin
 	got, err = s.AdminUpdate(ctx, u.ID, &admin, &no, now)
 	if err != nil {
 		t.Fatalf("AdminUpdate(both): %v", err)
 	}
-	want.Role, want.Disabled, want.TokenVersion = auth.Admin, false, want.TokenVersion+1
+	want.Role, want.Disabled, want.TokenVersion = access.Admin, false, want.TokenVersion+1
 	if diff := cmp.Diff(want, got, sameMicro); diff != "" {
 		t.Errorf("AdminUpdate(both) (-want +got):\n%s", diff)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/store"
 )
@@ -18,7 +19,7 @@ func testAuthState(t *testing.T, s store.Store) {
 	if err != nil || st != (auth.AuthState{Role: u.Role, Disabled: false, TokenVersion: u.TokenVersion}) {
 		t.Fatalf("AuthState = %+v, %v", st, err)
 	}
-	role, disabled := auth.Moderator, true
+	role, disabled := access.Moderator, true
 	if _, err := s.AdminUpdate(ctx, u.ID, &role, &disabled, c0); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func testAuthState(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, err = s.AuthState(ctx, u.ID); err != nil || st != (auth.AuthState{Role: auth.Moderator, Disabled: true, TokenVersion: want.TokenVersion}) || st.TokenVersion < 2 {
+	if st, err = s.AuthState(ctx, u.ID); err != nil || st != (auth.AuthState{Role: access.Moderator, Disabled: true, TokenVersion: want.TokenVersion}) || st.TokenVersion < 2 {
 		t.Errorf("after changes AuthState = %+v, %v; user %+v", st, err, want)
 	}
 	if _, err := s.AuthState(ctx, "nobody"); !errors.Is(err, auth.ErrNotFound) {

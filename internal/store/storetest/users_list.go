@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/store"
 	"github.com/lyolearn/lyo/internal/store/query"
@@ -21,7 +22,7 @@ func testListUsers(t *testing.T, s store.Store) {
 			u.Email = "alice.fan@example.com" // matches "alice" by email only
 		}
 		if i%2 == 1 {
-			u.Role = auth.Creator
+			u.Role = access.Creator
 		}
 		all = append(all, mustCreate(t, s, u))
 	}
@@ -43,8 +44,8 @@ func testListUsers(t *testing.T, s store.Store) {
 		{"percent is literal", auth.UserQuery{Search: "0%"}, pick(3)},
 		{"underscore is literal", auth.UserQuery{Search: "%_r"}, pick(3)},
 		{"backslash is literal", auth.UserQuery{Search: `\`}, nil},
-		{"role", auth.UserQuery{Role: auth.Creator}, pick(1, 3, 5)},
-		{"role and search", auth.UserQuery{Role: auth.Learner, Search: "alic"}, pick(0, 2)},
+		{"role", auth.UserQuery{Role: access.Creator}, pick(1, 3, 5)},
+		{"role and search", auth.UserQuery{Role: access.Learner, Search: "alic"}, pick(0, 2)},
 		{"after", auth.UserQuery{AfterID: all[4].ID}, pick(5, 6)},
 		{"limit", auth.UserQuery{Limit: 2}, pick(0, 1)},
 		{"no match", auth.UserQuery{Search: "zzz"}, nil},
