@@ -27,6 +27,7 @@ func (s *server) routes() {
 		httpx.Route{Method: "GET", Path: "/docs/{asset}", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeAsset)},
 		httpx.Route{Method: "GET", Path: "/{$}", Access: httpx.Public, Handler: apidoc.ServeLanding},
 	)
+	rt.SetAuthorizer(s.auth.Authorizer())
 	auth.Mount(rt, s.auth, s.cursors, s.loginThrottle)
 	flags.Mount(rt, s.flags, s.auth.Record)
 	content.Mount(rt, s.content, s.cursors)

@@ -3,10 +3,9 @@ package auth
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/lyolearn/lyo/internal/access"
-	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/fault"
 	"github.com/lyolearn/lyo/internal/id"
 )
 
@@ -38,7 +37,7 @@ func (s *Service) AdminUpdate(ctx context.Context, actorID, userID string, p Adm
 		return User{}, invalid("role", "use learner, creator, moderator or admin")
 	}
 	if actorID == userID && ((p.Role != nil && *p.Role != access.Admin) || (p.Disabled != nil && *p.Disabled)) {
-		return User{}, httpx.Errorf(http.StatusConflict, "self_lockout", "you cannot remove your own admin role or disable yourself; ask another admin")
+		return User{}, fault.New(ErrConflict, "self_lockout", "you cannot remove your own admin role or disable yourself; ask another admin")
 	}
 	before, err := s.store.UserByID(ctx, userID)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/cursor"
+	"github.com/lyolearn/lyo/internal/fault"
 	"github.com/lyolearn/lyo/internal/httpx"
 )
 
@@ -21,7 +22,9 @@ type Handlers struct {
 	loginThrottle Throttle
 }
 
-// Mount registers the account and admin routes and their errors.
+// Mount registers the account and admin routes and maps the service's errors.
+// It leaves the router's authorizer alone: the wiring installs Authorizer, so
+// every domain's routes are guarded by one explicit step.
 func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec, loginThrottle Throttle) {
 	h := &Handlers{svc: svc, cursors: cursors, loginThrottle: loginThrottle}
 	rt.Handle(
@@ -39,16 +42,32 @@ func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec, loginThrottle 
 		httpx.Route{Method: "PATCH", Path: "/api/v1/admin/users/{id}", Access: httpx.Role(access.Admin), Handler: h.adminUpdate},
 		httpx.Route{Method: "GET", Path: "/api/v1/admin/audit", Access: httpx.Role(access.Admin), Handler: h.audit},
 	)
-	rt.MapError(ErrNotFound, http.StatusNotFound, "not_found")
-	rt.MapError(ErrEmailTaken, http.StatusConflict, "email_taken")
-	rt.MapError(ErrUsernameTaken, http.StatusConflict, "username_taken")
-	rt.MapError(ErrInvalidCredentials, http.StatusUnauthorized, "invalid_credentials")
-	rt.MapError(ErrInvalidGrant, http.StatusUnauthorized, "invalid_grant")
-	rt.MapError(ErrDisabled, http.StatusForbidden, "account_disabled")
-	rt.SetAuthorizer(svc.authorize)
+	for _, m := range errorStatus {
+		rt.MapError(m.kind, m.status, m.code)
+	}
 }
 
-// authorize reads the bearer token and decides access before any body is read.
+// errorStatus is the one table of what each kind of auth error answers.
+var errorStatus = []struct {
+	kind   error
+	status int
+	code   string
+}{
+	{ErrNotFound, http.StatusNotFound, "not_found"},
+	{ErrEmailTaken, http.StatusConflict, "email_taken"},
+	{ErrUsernameTaken, http.StatusConflict, "username_taken"},
+	{ErrConflict, http.StatusConflict, "conflict"},
+	{ErrInvalidCredentials, http.StatusUnauthorized, "invalid_credentials"},
+	{ErrInvalidGrant, http.StatusUnauthorized, "invalid_grant"},
+	{ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
+	{ErrForbidden, http.StatusForbidden, "forbidden"},
+	{ErrDisabled, http.StatusForbidden, "account_disabled"},
+}
+
+// Authorizer is the router's access check backed by this service: it reads the
+// bearer token and decides access before any body is read.
+func (s *Service) Authorizer() httpx.Authorizer { return s.authorize }
+
 func (s *Service) authorize(r *http.Request, a httpx.Access) (*http.Request, error) {
 	raw, ok := bearer(r.Header.Get("Authorization"))
 	if !ok {
@@ -62,7 +81,7 @@ func (s *Service) authorize(r *http.Request, a httpx.Access) (*http.Request, err
 		return nil, err
 	}
 	if need := a.RoleName(); need != "" && !c.Role.AtLeast(need) {
-		return nil, httpx.Errorf(http.StatusForbidden, "forbidden", "this route needs the %s role", need)
+		return nil, fault.New(ErrForbidden, "forbidden", "this route needs the %s role", need)
 	}
 	return r.WithContext(httpx.WithCaller(r.Context(), c)), nil
 }

@@ -19,7 +19,8 @@ import (
 	"github.com/lyolearn/lyo/internal/access"
 )
 
-// Errors the HTTP layer maps to responses.
+// The kinds of error the service returns; Mount maps each to a status. A
+// fault.Error refines a kind with its own code and message.
 var (
 	ErrNotFound           = errors.New("not found")
 	ErrEmailTaken         = errors.New("an account with this email already exists")
@@ -29,6 +30,7 @@ var (
 	ErrUnauthenticated    = errors.New("sign in to use this route")
 	ErrForbidden          = errors.New("your role does not allow this")
 	ErrDisabled           = errors.New("this account is disabled")
+	ErrConflict           = errors.New("the request conflicts with the account's state")
 )
 
 // User is an account. PasswordHash never leaves the package in a response.

@@ -13,7 +13,6 @@ import (
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth/password"
 	"github.com/lyolearn/lyo/internal/auth/token"
-	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/id"
 )
 
@@ -174,11 +173,11 @@ func (s *Service) startSession(ctx context.Context, u User, userAgent string) (S
 }
 
 func (s *Service) session(u User, familyID, refresh string) (Session, error) {
-	access, exp, err := s.tokens.Issue(u.ID, string(u.Role), u.TokenVersion, familyID)
+	at, exp, err := s.tokens.Issue(u.ID, string(u.Role), u.TokenVersion, familyID)
 	if err != nil {
 		return Session{}, fmt.Errorf("issue access token: %w", err)
 	}
-	return Session{AccessToken: access, RefreshToken: refresh, ExpiresIn: exp.Sub(s.now()).Round(time.Second), User: u}, nil
+	return Session{AccessToken: at, RefreshToken: refresh, ExpiresIn: exp.Sub(s.now()).Round(time.Second), User: u}, nil
 }
 
 func (s *Service) newRefreshToken(fam Family, now time.Time) (string, RefreshToken) {
@@ -267,23 +266,23 @@ func (s *Service) LogoutAll(ctx context.Context, userID string) error {
 
 // Authenticate checks an access token and the account behind it: a disabled or
 // deleted user, or a token older than the user's token version, is refused.
-func (s *Service) Authenticate(ctx context.Context, accessToken string) (httpx.Caller, error) {
+func (s *Service) Authenticate(ctx context.Context, accessToken string) (access.Caller, error) {
 	claims, err := s.tokens.Verify(accessToken)
 	if err != nil {
-		return httpx.Caller{}, ErrUnauthenticated
+		return access.Caller{}, ErrUnauthenticated
 	}
 	st, err := s.store.AuthState(ctx, claims.Subject)
 	if errors.Is(err, ErrNotFound) {
-		return httpx.Caller{}, ErrUnauthenticated
+		return access.Caller{}, ErrUnauthenticated
 	}
 	if err != nil {
-		return httpx.Caller{}, err
+		return access.Caller{}, err
 	}
 	if st.Disabled || st.TokenVersion != claims.Version {
-		return httpx.Caller{}, ErrUnauthenticated
+		return access.Caller{}, ErrUnauthenticated
 	}
 	// The role comes from the database, so a demotion applies at once.
-	return httpx.Caller{UserID: claims.Subject, Role: st.Role, SessionID: claims.SessionID}, nil
+	return access.Caller{UserID: claims.Subject, Role: st.Role, SessionID: claims.SessionID}, nil
 }
 
 // AccessToken issues a short-lived access token for an existing user, for the

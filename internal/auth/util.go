@@ -8,17 +8,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/lyolearn/lyo/internal/auth/password"
-	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/fault"
 )
 
-func invalid(field, msg string) error {
-	return httpx.Invalid(httpx.FieldError{Field: field, Message: msg})
-}
+// invalid is a validation error on one field.
+func invalid(field, msg string) error { return fault.Invalidf(field, "%s", msg) }
 
 func validateCredentials(email, pw string) error {
-	var bad []httpx.FieldError
+	var bad fault.Invalid
 	if !validEmail(email) {
-		bad = append(bad, httpx.FieldError{Field: "email", Message: "not a valid email address"})
+		bad.Add("email", "not a valid email address")
 	}
 	if err := password.Validate(pw); err != nil {
 		msg := "use 8 to 128 characters"
@@ -27,12 +26,9 @@ func validateCredentials(email, pw string) error {
 		} else if errors.Is(err, password.ErrTooLong) {
 			msg = "too long: use at most 128 characters"
 		}
-		bad = append(bad, httpx.FieldError{Field: "password", Message: msg})
+		bad.Add("password", "%s", msg)
 	}
-	if len(bad) > 0 {
-		return httpx.Invalid(bad...)
-	}
-	return nil
+	return bad.Err()
 }
 
 func toLowerTrim(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/text/language"
 
-	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/fault"
 )
 
 // NormalizeEmail trims and lower-cases an address, so one mailbox is one account.
@@ -86,8 +86,8 @@ type ProfilePatch struct {
 
 // apply validates the patch against now and returns the new username and profile.
 func (p ProfilePatch) apply(u User, now time.Time) (string, Profile, error) {
-	var bad []httpx.FieldError
-	fail := func(field, msg string) { bad = append(bad, httpx.FieldError{Field: field, Message: msg}) }
+	var bad fault.Invalid
+	fail := func(field, msg string) { bad.Add(field, "%s", msg) }
 	username, prof := u.Username, u.Profile
 	if p.Username != nil {
 		username = strings.ToLower(strings.TrimSpace(*p.Username))
@@ -139,8 +139,8 @@ func (p ProfilePatch) apply(u User, now time.Time) (string, Profile, error) {
 	}
 	minutes("break_reminder_minutes", p.BreakReminderMinutes, 240, &prof.BreakReminderMinutes)
 	minutes("daily_limit_minutes", p.DailyLimitMinutes, 1440, &prof.DailyLimitMinutes)
-	if len(bad) > 0 {
-		return "", Profile{}, httpx.Invalid(bad...)
+	if err := bad.Err(); err != nil {
+		return "", Profile{}, err
 	}
 	return username, prof, nil
 }
