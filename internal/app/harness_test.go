@@ -18,7 +18,6 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/lyolearn/lyo/internal/apidoc"
 	"github.com/lyolearn/lyo/internal/config"
 	"github.com/lyolearn/lyo/internal/store/pgtest"
 )
@@ -112,8 +111,12 @@ type apiSpec struct {
 
 func loadSpec(t *testing.T) *apiSpec {
 	t.Helper()
+	docs, err := apiDocs()
+	if err != nil {
+		t.Fatal(err)
+	}
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(apidoc.Document())
+	doc, err := loader.LoadFromData(docs.Document())
 	if err != nil {
 		t.Fatalf("load OpenAPI document: %v", err)
 	}

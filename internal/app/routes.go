@@ -22,7 +22,7 @@ func (s *server) routes() {
 		httpx.Route{Method: "GET", Path: "/healthz", Access: httpx.Public, Limit: noLimit, Timeout: httpx.NoTimeout, Handler: s.health.LiveHandler},
 		httpx.Route{Method: "GET", Path: "/readyz", Access: httpx.Public, Limit: noLimit, Timeout: httpx.NoTimeout, Handler: s.health.ReadyHandler},
 		httpx.Route{Method: "GET", Path: "/api/v1/version", Access: httpx.Public, Handler: s.version},
-		httpx.Route{Method: "GET", Path: "/openapi.json", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeDocument)},
+		httpx.Route{Method: "GET", Path: "/openapi.json", Access: httpx.Public, Handler: s.docsOnly(s.docs.ServeDocument)},
 		httpx.Route{Method: "GET", Path: "/docs", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeBrowser)},
 		httpx.Route{Method: "GET", Path: "/docs/{asset}", Access: httpx.Public, Handler: s.docsOnly(apidoc.ServeAsset)},
 		httpx.Route{Method: "GET", Path: "/{$}", Access: httpx.Public, Handler: apidoc.ServeLanding},

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/lyolearn/lyo/internal/apidoc"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/auth/password"
 	"github.com/lyolearn/lyo/internal/auth/token"
@@ -40,6 +41,7 @@ type server struct {
 	handler http.Handler // router inside the middleware stack
 	limits  *ratelimit.Guard
 	cursors *cursor.Codec
+	docs    *apidoc.Docs
 	auth    *auth.Service
 	content *content.Service
 	events  *events.Service
@@ -91,6 +93,9 @@ func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, migrat
 	})
 	s.addChecks()
 
+	if s.docs, err = apiDocs(); err != nil {
+		return nil, err
+	}
 	s.router = httpx.NewRouter(log, cfg.MaxBodyBytes, cfg.RequestTimeout)
 	s.router.SetLimiter(s.limit)
 	s.routes()
