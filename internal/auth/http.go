@@ -27,21 +27,25 @@ type Handlers struct {
 // every domain's routes are guarded by one explicit step.
 func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec, loginThrottle Throttle) {
 	h := &Handlers{svc: svc, cursors: cursors, loginThrottle: loginThrottle}
-	rt.Handle(
-		httpx.Route{Method: "POST", Path: "/api/v1/auth/register", Access: httpx.Public, Limit: "auth", Handler: h.register},
-		httpx.Route{Method: "POST", Path: "/api/v1/auth/login", Access: httpx.Public, Limit: "auth", Handler: h.login},
-		httpx.Route{Method: "POST", Path: "/api/v1/auth/refresh", Access: httpx.Public, Limit: "auth", Handler: h.refresh},
-		httpx.Route{Method: "POST", Path: "/api/v1/auth/logout", Access: httpx.AnyUser, Handler: h.logout},
-		httpx.Route{Method: "POST", Path: "/api/v1/auth/logout-all", Access: httpx.AnyUser, Handler: h.logoutAll},
-		httpx.Route{Method: "GET", Path: "/api/v1/me", Access: httpx.AnyUser, Handler: h.me},
-		httpx.Route{Method: "PATCH", Path: "/api/v1/me", Access: httpx.AnyUser, Handler: h.updateMe},
-		httpx.Route{Method: "DELETE", Path: "/api/v1/me", Access: httpx.AnyUser, Limit: "auth", Handler: h.deleteMe},
-		httpx.Route{Method: "POST", Path: "/api/v1/me/password", Access: httpx.AnyUser, Limit: "auth", Handler: h.changePassword},
-		httpx.Route{Method: "GET", Path: "/api/v1/me/export", Access: httpx.AnyUser, Handler: h.export},
-		httpx.Route{Method: "GET", Path: "/api/v1/admin/users", Access: httpx.Role(access.Admin), Handler: h.listUsers},
-		httpx.Route{Method: "PATCH", Path: "/api/v1/admin/users/{id}", Access: httpx.Role(access.Admin), Handler: h.adminUpdate},
-		httpx.Route{Method: "GET", Path: "/api/v1/admin/audit", Access: httpx.Role(access.Admin), Handler: h.audit},
-	)
+	routes := []httpx.Route{
+		{Method: "POST", Path: "/api/v1/auth/register", Access: httpx.Public, Limit: "auth", Handler: h.register},
+		{Method: "POST", Path: "/api/v1/auth/login", Access: httpx.Public, Limit: "auth", Handler: h.login},
+		{Method: "POST", Path: "/api/v1/auth/refresh", Access: httpx.Public, Limit: "auth", Handler: h.refresh},
+		{Method: "POST", Path: "/api/v1/auth/logout", Access: httpx.AnyUser, Handler: h.logout},
+		{Method: "POST", Path: "/api/v1/auth/logout-all", Access: httpx.AnyUser, Handler: h.logoutAll},
+		{Method: "GET", Path: "/api/v1/me", Access: httpx.AnyUser, Handler: h.me},
+		{Method: "PATCH", Path: "/api/v1/me", Access: httpx.AnyUser, Handler: h.updateMe},
+		{Method: "DELETE", Path: "/api/v1/me", Access: httpx.AnyUser, Limit: "auth", Handler: h.deleteMe},
+		{Method: "POST", Path: "/api/v1/me/password", Access: httpx.AnyUser, Limit: "auth", Handler: h.changePassword},
+		{Method: "GET", Path: "/api/v1/me/export", Access: httpx.AnyUser, Handler: h.export},
+		{Method: "GET", Path: "/api/v1/admin/users", Access: httpx.Role(access.Admin), Handler: h.listUsers},
+		{Method: "PATCH", Path: "/api/v1/admin/users/{id}", Access: httpx.Role(access.Admin), Handler: h.adminUpdate},
+		{Method: "GET", Path: "/api/v1/admin/audit", Access: httpx.Role(access.Admin), Handler: h.audit},
+	}
+	for i := range routes {
+		routes[i].Handler = challenged(rt, routes[i].Handler)
+	}
+	rt.Handle(routes...)
 	for _, m := range errorStatus {
 		rt.MapError(m.kind, m.status, m.code)
 	}
@@ -71,11 +75,12 @@ func (s *Service) Authorizer() httpx.Authorizer { return s.authorize }
 func (s *Service) authorize(r *http.Request, a httpx.Access) (*http.Request, error) {
 	raw, ok := bearer(r.Header.Get("Authorization"))
 	if !ok {
-		return nil, unauthenticated("send an access token: Authorization: Bearer <token>")
+		return nil, unauthenticated(`Bearer realm="lyo"`, "send an access token: Authorization: Bearer <token>")
 	}
 	c, err := s.Authenticate(r.Context(), raw)
 	if errors.Is(err, ErrUnauthenticated) {
-		return nil, unauthenticated("the access token is invalid or expired; refresh it or sign in again")
+		return nil, unauthenticated(challenge(err)+`, error_description="the access token is invalid, expired or revoked"`,
+			"the access token is invalid, expired or revoked; refresh it or sign in again")
 	}
 	if err != nil {
 		return nil, err
@@ -84,6 +89,34 @@ func (s *Service) authorize(r *http.Request, a httpx.Access) (*http.Request, err
 		return nil, fault.New(ErrForbidden, "forbidden", "this route needs the %s role", need)
 	}
 	return r.WithContext(httpx.WithCaller(r.Context(), c)), nil
+}
+
+// challenged adds the WWW-Authenticate challenge every 401 must carry (RFC 9110
+// §11.6.1) to the errors of next that answer 401.
+func challenged(rt *httpx.Router, next httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := next(w, r)
+		if err != nil {
+			if status, _ := rt.Outcome(err); status == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", challenge(err))
+			}
+		}
+		return err
+	}
+}
+
+// challenge is the Bearer challenge for a 401. Refused credentials and refresh
+// tokens are the token endpoint's invalid_grant (RFC 6749 §5.2); a refused access
+// token is invalid_token (RFC 6750 §3.1); a request with no credentials gets the
+// bare challenge.
+func challenge(err error) string {
+	switch {
+	case errors.Is(err, ErrInvalidCredentials), errors.Is(err, ErrInvalidGrant):
+		return `Bearer realm="lyo", error="invalid_grant"`
+	case errors.Is(err, ErrUnauthenticated):
+		return `Bearer realm="lyo", error="invalid_token"`
+	}
+	return `Bearer realm="lyo"`
 }
 
 func bearer(h string) (string, bool) {
@@ -95,9 +128,16 @@ func bearer(h string) (string, bool) {
 	return tok, tok != ""
 }
 
-func unauthenticated(detail string) *httpx.Error {
+func unauthenticated(challenge, detail string) *httpx.Error {
 	return &httpx.Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Detail: detail,
-		Header: http.Header{"Www-Authenticate": {`Bearer realm="lyo"`}}}
+		Header: http.Header{"Www-Authenticate": {challenge}}}
+}
+
+// writeTokens answers a token pair, which no cache may keep (RFC 6749 §5.1).
+func (h *Handlers) writeTokens(w http.ResponseWriter, status int, sess Session) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	return httpx.WriteJSON(w, status, newTokenView(sess, h.svc.now()))
 }
 
 func caller(r *http.Request) httpx.Caller {
@@ -120,7 +160,7 @@ func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusCreated, newTokenView(sess, h.svc.now()))
+	return h.writeTokens(w, http.StatusCreated, sess)
 }
 
 func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
@@ -145,7 +185,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, newTokenView(sess, h.svc.now()))
+	return h.writeTokens(w, http.StatusOK, sess)
 }
 
 func (h *Handlers) refresh(w http.ResponseWriter, r *http.Request) error {
@@ -159,7 +199,7 @@ func (h *Handlers) refresh(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, newTokenView(sess, h.svc.now()))
+	return h.writeTokens(w, http.StatusOK, sess)
 }
 
 func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) error {
@@ -210,7 +250,7 @@ func (h *Handlers) changePassword(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, newTokenView(sess, h.svc.now()))
+	return h.writeTokens(w, http.StatusOK, sess)
 }
 
 func (h *Handlers) export(w http.ResponseWriter, r *http.Request) error {
