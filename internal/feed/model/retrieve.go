@@ -1,0 +1,59 @@
+package model
+
+import (
+	"cmp"
+	"slices"
+)
+
+// exactBelow: catalogues this small are scanned whole, without clusters.
+const exactBelow = 4096
+
+// Retrieve returns up to n items with the highest predicted preference for
+// vector u, skipping those skip reports (nil skips none), using t as scratch.
+// With clusters it scores the centroids and scans the members of the best
+// clusters until it has looked at max(20n, 2000) items: approximate, at a small
+// fraction of a full scan's cost; without (or for small catalogues) it scans
+// every item.
+func (f *Factors) Retrieve(u []float32, cl *Clusters, n int, t *TopK, skip func(int32) bool) []Scored {
+	t.Reset(n)
+	if len(u) != f.K || n <= 0 {
+		return t.Sorted()
+	}
+	items := f.NumItems()
+	push := func(i int32) {
+		if skip != nil && skip(i) {
+			return
+		}
+		t.Push(i, dot(u, f.Item(i)))
+	}
+	if cl == nil || cl.K != f.K || items < exactBelow || len(cl.Ptr) < 2 {
+		for i := 0; i < items; i++ {
+			push(int32(i))
+		}
+		return t.Sorted()
+	}
+	nc := len(cl.Ptr) - 1
+	order := make([]Scored, nc)
+	for c := 0; c < nc; c++ {
+		order[c] = Scored{int32(c), dot(u, cl.Centroids[c*f.K:(c+1)*f.K])}
+	}
+	slices.SortFunc(order, func(a, b Scored) int {
+		if d := cmp.Compare(b.Score, a.Score); d != 0 {
+			return d
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	budget := max(20*n, 2000)
+	for _, o := range order {
+		if budget <= 0 {
+			break
+		}
+		for _, i := range cl.Members[cl.Ptr[o.ID]:cl.Ptr[o.ID+1]] {
+			if i >= 0 && int(i) < items {
+				push(i)
+			}
+		}
+		budget -= int(cl.Ptr[o.ID+1] - cl.Ptr[o.ID])
+	}
+	return t.Sorted()
+}

@@ -1,0 +1,166 @@
+package rank
+
+import (
+	"math"
+	"time"
+)
+
+// Config holds every weight and limit of ranking. DefaultConfig documents the
+// defaults; serving reads overrides from configuration, eval may tune them on a
+// validation split.
+type Config struct {
+	// Models predict each target from the features; Weights combine the
+	// predictions into the score: the ranker values completion, saves and
+	// correct quiz answers alongside likes and shares, and counts a predicted
+	// skip against an item.
+	Models  [NumTargets]Linear
+	Weights [NumTargets]float64
+
+	// Pool bounds how many candidates each source offers.
+	Pool [numSources]int
+	// HistoryLen is how many distinct recent items seed the item-to-item
+	// sources; HistoryDecay weights them by position from the end of the
+	// history: the k-th most recent item counts HistoryDecay^k.
+	HistoryLen   int
+	HistoryDecay float64
+	// FollowWindow: followed creators' items published within it are offered.
+	FollowWindow time.Duration
+	// FreshHalfLife is the half-life of the freshness feature.
+	FreshHalfLife time.Duration
+	// BingeDepth is how many episodes ahead of a series in progress binge mode
+	// offers (sequencing keeps them in order).
+	BingeDepth int
+
+	// Re-ranking. CreatorShare and TopicShare cap the share of a page one
+	// creator or one topic may take (at least CapFloor items each); MMRLambda
+	// trades score (1) against novelty within the page (0).
+	CreatorShare float64
+	TopicShare   float64
+	CapFloor     int
+	MMRLambda    float64
+
+	// Exploration: ExploreShare of each page goes to fresh items chosen by
+	// Thompson sampling at positions ExploreFirst, ExploreFirst+ExploreEvery, …
+	// An item's completion rate is drawn from Beta(p·n + completions,
+	// (1−p)·n + exposures − completions), p the catalogue's completion rate
+	// and n = ExplorePrior pseudo-exposures.
+	ExploreShare  float64
+	ExploreFirst  int
+	ExploreEvery  int
+	ExplorePrior  float64
+	DefaultLimit  int
+	MaxLimit      int
+	MaxCandidates int // the candidate set never exceeds this
+}
+
+// DefaultConfig returns the documented defaults.
+//
+// The coefficients are set by hand, transparently: collaborative sources and
+// the learner's own affinities raise every positive target; an item's smoothed
+// rates move the matching target (a coefficient of 1 on a logit lift keeps the
+// item's own evidence at face value); a predicted skip grows with topic
+// repetition in the session and with poor difficulty fit. No feature rewards
+// attention for its own sake, and nothing random enters except the seeded
+// posterior draw of exploration.
+func DefaultConfig() *Config {
+	c := &Config{
+		HistoryLen:    100,
+		HistoryDecay:  0.97,
+		FollowWindow:  30 * 24 * time.Hour,
+		FreshHalfLife: 7 * 24 * time.Hour,
+		BingeDepth:    3,
+		CreatorShare:  0.2,
+		TopicShare:    0.6,
+		CapFloor:      2,
+		MMRLambda:     0.85,
+		ExploreShare:  0.1,
+		ExploreFirst:  3,
+		ExploreEvery:  8,
+		ExplorePrior:  4,
+		DefaultLimit:  20,
+		MaxLimit:      100,
+		MaxCandidates: 600,
+	}
+	c.Pool = [numSources]int{
+		sFollowed:     40,
+		sCoEngagement: 200,
+		sLatent:       150,
+		sSimilar:      80,
+		sTopic:        120,
+		sTrending:     40,
+		sFresh:        40,
+		sSeries:       30,
+		sPopular:      60,
+	}
+	c.Weights = [NumTargets]float64{
+		TargetComplete: 1.0,
+		TargetLike:     0.3,
+		TargetSave:     0.6,
+		TargetShare:    0.2,
+		TargetSkip:     -0.6,
+		TargetQuiz:     0.5,
+	}
+	// Shared evidence of interest: the same push on every positive target.
+	interest := Features{
+		FeatCoPositive:      2.0,
+		FeatCoViewed:        1.2,
+		FeatEASE:            1.5,
+		FeatLatent:          1.5,
+		FeatSimilar:         0.8,
+		FeatFollowed:        1.0,
+		FeatSeriesNext:      1.5,
+		FeatTopicAffinity:   1.0,
+		FeatCreatorAffinity: 0.5,
+		FeatTrending:        0.3,
+		FeatPopularity:      0.4,
+		FeatFreshness:       0.2,
+		FeatDifficultyFit:   0.4,
+		FeatSessionRepeat:   -0.3,
+		FeatBinge:           1.0,
+	}
+	for _, t := range []struct {
+		target int
+		bias   float32
+		own    int // the item's rate feature for this target
+	}{
+		{TargetComplete, -1.0, FeatQualityComplete},
+		{TargetLike, -2.5, FeatQualityLike},
+		{TargetSave, -3.0, FeatQualitySave},
+		{TargetShare, -4.0, FeatQualityShare},
+	} {
+		m := Linear{Bias: t.bias, W: interest}
+		m.W[t.own] = 1
+		m.W[FeatQualitySkip] = -0.3
+		c.Models[t.target] = m
+	}
+	skip := Linear{Bias: -1.5}
+	skip.W[FeatQualitySkip] = 1
+	skip.W[FeatCoPositive] = -1.0
+	skip.W[FeatLatent] = -0.5
+	skip.W[FeatTopicAffinity] = -1.0
+	skip.W[FeatCreatorAffinity] = -0.5
+	skip.W[FeatDifficultyFit] = -0.8
+	skip.W[FeatSessionRepeat] = 0.6
+	c.Models[TargetSkip] = skip
+	quiz := Linear{Bias: 0}
+	quiz.W[FeatQualityQuiz] = 1
+	quiz.W[FeatDifficultyFit] = 1
+	quiz.W[FeatTopicAffinity] = 0.5
+	c.Models[TargetQuiz] = quiz
+	return c
+}
+
+// limit clamps a requested page size.
+func (c *Config) limit(n int) int {
+	if n <= 0 {
+		return c.DefaultLimit
+	}
+	return min(n, c.MaxLimit)
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+func logit(p float64) float64 {
+	p = min(max(p, 1e-6), 1-1e-6)
+	return math.Log(p / (1 - p))
+}
