@@ -9,7 +9,6 @@ import (
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
-	"github.com/lyolearn/lyo/internal/httpx"
 )
 
 // The domains know each other only through the small interfaces they declare;
@@ -32,11 +31,17 @@ func (d directory) UserRole(ctx context.Context, userID string) (access.Role, er
 	return u.Role, nil
 }
 
-// catalog tells ingestion about items from the catalogue.
-type catalog struct{ content *content.Service }
+// catalog tells ingestion about items, straight from the catalogue's store:
+// ingestion is built before the catalogue service (which reads completions from
+// ingestion), so each is given everything it needs when it is made.
+type catalog struct {
+	items interface {
+		ItemsWithoutText(ctx context.Context, ids []string) ([]content.Item, error)
+	}
+}
 
-func (c catalog) Facts(ctx context.Context, caller httpx.Caller, itemIDs []string) (map[string]events.ItemFacts, error) {
-	items, err := c.content.ItemsWithoutText(ctx, itemIDs)
+func (c catalog) Facts(ctx context.Context, caller access.Caller, itemIDs []string) (map[string]events.ItemFacts, error) {
+	items, err := c.items.ItemsWithoutText(ctx, itemIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -50,12 +55,4 @@ func (c catalog) Facts(ctx context.Context, caller httpx.Caller, itemIDs []strin
 		out[it.ID] = f
 	}
 	return out, nil
-}
-
-// lateProgress lets the catalogue ask ingestion about completions although the
-// catalogue is built first (ingestion needs the catalogue too).
-type lateProgress struct{ events *events.Service }
-
-func (p *lateProgress) Completed(ctx context.Context, userID string, itemIDs []string) (map[string]bool, error) {
-	return p.events.Completed(ctx, userID, itemIDs)
 }

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/events"
-	"github.com/lyolearn/lyo/internal/httpx"
 )
 
 // TestAggregatesMatchRecompute sends a few thousand random events over HTTP, in
@@ -70,7 +70,7 @@ func TestAggregatesMatchRecompute(t *testing.T) {
 			}
 
 			ctx := context.Background()
-			facts, err := catalog{s.content}.Facts(ctx, httpx.Caller{UserID: "anyone"}, itemIDs)
+			facts, err := catalog{s.db}.Facts(ctx, access.Caller{UserID: "anyone"}, itemIDs)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,9 +29,9 @@ func (s *server) routes() {
 	)
 	rt.SetAuthorizer(s.auth.Authorizer())
 	auth.Mount(rt, s.auth, s.cursors, s.loginThrottle)
-	flags.Mount(rt, s.flags, s.auth.Record)
+	flags.Mount(rt, s.flags, s.auth.Record, s.cursors)
 	content.Mount(rt, s.content, s.cursors)
-	events.Mount(rt, s.events)
+	events.Mount(rt, s.events, s.cursors)
 	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
 	if s.cfg.MetricsAddr == "" {
 		metrics := s.metrics.Handler()

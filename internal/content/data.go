@@ -58,22 +58,8 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 	for _, e := range blocked {
 		blockedViews = append(blockedViews, EdgeView{UserID: e.UserID, CreatorID: e.CreatorID, Since: e.CreatedAt.UTC()})
 	}
-	var hidden []HiddenView
-	for after := (Hidden{}); ; {
-		page, err := s.store.HiddenItems(ctx, userID, after, 100)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range page {
-			hidden = append(hidden, HiddenView{ItemID: h.ItemID, HiddenAt: h.HiddenAt.UTC()})
-		}
-		if len(page) < 100 {
-			break
-		}
-		after = page[len(page)-1]
-	}
 	return map[string]any{"items": orEmpty(items), "series": orEmpty(series), "following": orEmpty(following),
-		"blocked": orEmpty(blockedViews), "hidden": orEmpty(hidden)}, nil
+		"blocked": orEmpty(blockedViews)}, nil
 }
 
 func orEmpty[T any](s []T) []T {
@@ -84,7 +70,7 @@ func orEmpty[T any](s []T) []T {
 }
 
 // DeleteUserData removes everything the catalogue holds for a user: their items,
-// series, follows, blocks and hidden items.
+// series, follows and blocks.
 func (s *Service) DeleteUserData(ctx context.Context, userID string) error {
 	if err := s.store.DeleteUserContentData(ctx, userID); err != nil {
 		return err

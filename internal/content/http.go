@@ -45,8 +45,6 @@ func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec) {
 		httpx.Route{Method: "DELETE", Path: "/api/v1/creators/{id}/block", Access: httpx.AnyUser, Handler: h.edge(svc.Unblock, http.StatusNoContent)},
 		httpx.Route{Method: "GET", Path: "/api/v1/users/{id}/followers", Access: httpx.AnyUser, Handler: h.follows(false)},
 		httpx.Route{Method: "GET", Path: "/api/v1/users/{id}/following", Access: httpx.AnyUser, Handler: h.follows(true)},
-		httpx.Route{Method: "GET", Path: "/api/v1/me/hidden", Access: httpx.AnyUser, Handler: h.hidden},
-		httpx.Route{Method: "DELETE", Path: "/api/v1/me/hidden/{item_id}", Access: httpx.AnyUser, Handler: h.unhide},
 	)
 	rt.MapError(ErrNotFound, http.StatusNotFound, "not_found")
 	rt.MapError(ErrForbidden, http.StatusForbidden, "forbidden")
@@ -247,40 +245,4 @@ func (h *Handlers) follows(following bool) httpx.HandlerFunc {
 		}
 		return httpx.WriteJSON(w, http.StatusOK, out)
 	}
-}
-
-type hiddenPos struct {
-	At     time.Time `json:"t"`
-	ItemID string    `json:"i"`
-}
-
-func (h *Handlers) hidden(w http.ResponseWriter, r *http.Request) error {
-	var pos hiddenPos
-	limit, err := h.page(r, "hidden", &pos)
-	if err != nil {
-		return err
-	}
-	list, more, err := h.svc.Hidden(r.Context(), actor(r).UserID, Hidden{ItemID: pos.ItemID, HiddenAt: pos.At}, limit)
-	if err != nil {
-		return err
-	}
-	out := httpx.Page[HiddenView]{Items: make([]HiddenView, 0, len(list))}
-	for _, hd := range list {
-		out.Items = append(out.Items, HiddenView{ItemID: hd.ItemID, HiddenAt: hd.HiddenAt.UTC()})
-	}
-	if more {
-		last := list[len(list)-1]
-		if out.NextCursor, err = h.next("hidden", more, hiddenPos{last.HiddenAt, last.ItemID}); err != nil {
-			return err
-		}
-	}
-	return httpx.WriteJSON(w, http.StatusOK, out)
-}
-
-func (h *Handlers) unhide(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svc.Unhide(r.Context(), actor(r).UserID, r.PathValue("item_id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/text/language"
 
-	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/fault"
 )
 
 // ItemInput is the body of create and update. On update, nil fields stay as they are.
@@ -43,34 +43,21 @@ const (
 	maxChoices     = 10
 )
 
-type fieldErrors []httpx.FieldError
-
-func (f *fieldErrors) add(field, format string, args ...any) {
-	*f = append(*f, httpx.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-}
-
-func (f fieldErrors) err() error {
-	if len(f) == 0 {
-		return nil
-	}
-	return httpx.Invalid(f...)
-}
-
-func text(bad *fieldErrors, field string, v *string, max int, required bool, dst *string) {
+func text(bad *fault.Invalid, field string, v *string, max int, required bool, dst *string) {
 	if v == nil {
 		if required {
-			bad.add(field, "is required")
+			bad.Add(field, "is required")
 		}
 		return
 	}
 	s := strings.TrimSpace(*v)
 	switch {
 	case required && s == "":
-		bad.add(field, "must not be empty")
+		bad.Add(field, "must not be empty")
 	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
-		bad.add(field, "must be valid text")
+		bad.Add(field, "must be valid text")
 	case utf8.RuneCountInString(s) > max:
-		bad.add(field, "is longer than %d characters", max)
+		bad.Add(field, "is longer than %d characters", max)
 	}
 	*dst = s
 }
@@ -78,18 +65,18 @@ func text(bad *fieldErrors, field string, v *string, max int, required bool, dst
 // apply validates in and writes it over it. creating says whether kind and title
 // are required.
 func (in ItemInput) apply(it *Item, creating bool) error {
-	var bad fieldErrors
+	var bad fault.Invalid
 	if in.Kind != nil {
 		if !in.Kind.Valid() {
-			bad.add("kind", "use video, image, article, lesson or quiz")
+			bad.Add("kind", "use video, image, article, lesson or quiz")
 		}
 		it.Kind = *in.Kind
 	} else if creating {
-		bad.add("kind", "is required")
+		bad.Add("kind", "is required")
 	}
 	text(&bad, "title", in.Title, maxTitle, creating, &it.Title)
 	if !creating && in.Title != nil && strings.TrimSpace(*in.Title) == "" {
-		bad.add("title", "must not be empty")
+		bad.Add("title", "must not be empty")
 	}
 	text(&bad, "description", in.Description, maxDescription, false, &it.Description)
 	text(&bad, "body", in.Body, maxBody, false, &it.Body)
@@ -97,12 +84,12 @@ func (in ItemInput) apply(it *Item, creating bool) error {
 	if in.Topics != nil {
 		it.Topics = nil
 		if len(*in.Topics) > maxTopics {
-			bad.add("topics", "at most %d topics", maxTopics)
+			bad.Add("topics", "at most %d topics", maxTopics)
 		}
 		for _, t := range *in.Topics {
 			slug := strings.ToLower(strings.TrimSpace(t))
 			if !validSlug(slug) {
-				bad.add("topics", "%q is not a topic slug (a-z, 0-9 and -, up to 50)", t)
+				bad.Add("topics", "%q is not a topic slug (a-z, 0-9 and -, up to 50)", t)
 				continue
 			}
 			if !slices.Contains(it.Topics, slug) {
@@ -112,7 +99,7 @@ func (in ItemInput) apply(it *Item, creating bool) error {
 	}
 	if in.Difficulty != nil {
 		if *in.Difficulty < 0 || *in.Difficulty > 5 {
-			bad.add("difficulty", "use 1 (easiest) to 5, or 0 for not set")
+			bad.Add("difficulty", "use 1 (easiest) to 5, or 0 for not set")
 		}
 		it.Difficulty = *in.Difficulty
 	}
@@ -120,7 +107,7 @@ func (in ItemInput) apply(it *Item, creating bool) error {
 		it.Language = strings.TrimSpace(*in.Language)
 		if it.Language != "" {
 			if tag, err := language.Parse(it.Language); err != nil || len(it.Language) > 35 {
-				bad.add("language", "use a language tag such as en or pt-BR")
+				bad.Add("language", "use a language tag such as en or pt-BR")
 			} else {
 				it.Language = tag.String()
 			}
@@ -128,7 +115,7 @@ func (in ItemInput) apply(it *Item, creating bool) error {
 	}
 	if in.DurationMS != nil {
 		if *in.DurationMS < 0 || *in.DurationMS > maxDurationMS {
-			bad.add("duration_ms", "use 0 to %d (six hours)", maxDurationMS)
+			bad.Add("duration_ms", "use 0 to %d (six hours)", maxDurationMS)
 		}
 		it.DurationMS = *in.DurationMS
 	}
@@ -137,18 +124,18 @@ func (in ItemInput) apply(it *Item, creating bool) error {
 	}
 	if in.Episode != nil {
 		if *in.Episode < 0 || *in.Episode > 10000 {
-			bad.add("episode", "use 0 to 10000")
+			bad.Add("episode", "use 0 to 10000")
 		}
 		it.Episode = *in.Episode
 	}
 	if in.MediaIDs != nil {
 		if len(*in.MediaIDs) > maxMedia {
-			bad.add("media_ids", "at most %d media", maxMedia)
+			bad.Add("media_ids", "at most %d media", maxMedia)
 		}
 		it.MediaIDs = nil
 		for _, m := range *in.MediaIDs {
 			if m == "" || len(m) > 64 {
-				bad.add("media_ids", "each must be a media id")
+				bad.Add("media_ids", "each must be a media id")
 				break
 			}
 			it.MediaIDs = append(it.MediaIDs, m)
@@ -160,22 +147,22 @@ func (in ItemInput) apply(it *Item, creating bool) error {
 		it.Quiz = &q
 	}
 	if it.Kind == QuizKind && (it.Quiz == nil || len(it.Quiz.Questions) == 0) {
-		bad.add("quiz", "a quiz item needs at least one question")
+		bad.Add("quiz", "a quiz item needs at least one question")
 	}
 	if in.Status != nil {
 		if *in.Status != Draft && *in.Status != Published {
-			bad.add("status", "use draft or published")
+			bad.Add("status", "use draft or published")
 		}
 		it.Status = *in.Status
 	}
-	return bad.err()
+	return bad.Err()
 }
 
 // validQuiz checks a quiz and gives its questions and choices IDs where missing,
 // so a quiz answer names one choice of the whole quiz.
-func validQuiz(bad *fieldErrors, q *Quiz) {
+func validQuiz(bad *fault.Invalid, q *Quiz) {
 	if len(q.Questions) == 0 || len(q.Questions) > maxQuestions {
-		bad.add("quiz.questions", "use 1 to %d questions", maxQuestions)
+		bad.Add("quiz.questions", "use 1 to %d questions", maxQuestions)
 		return
 	}
 	seen := map[string]bool{}
@@ -188,7 +175,7 @@ func validQuiz(bad *fieldErrors, q *Quiz) {
 		text(bad, field+".prompt", &qq.Prompt, 500, true, &qq.Prompt)
 		text(bad, field+".explanation", &qq.Explanation, 2000, false, &qq.Explanation)
 		if len(qq.Choices) < 2 || len(qq.Choices) > maxChoices {
-			bad.add(field+".choices", "use 2 to %d choices", maxChoices)
+			bad.Add(field+".choices", "use 2 to %d choices", maxChoices)
 			continue
 		}
 		answerFound := false
@@ -198,7 +185,7 @@ func validQuiz(bad *fieldErrors, q *Quiz) {
 				c.ID = fmt.Sprintf("%s-c%d", qq.ID, j+1)
 			}
 			if len(c.ID) > 40 || seen[c.ID] {
-				bad.add(fmt.Sprintf("%s.choices[%d].id", field, j), "choice ids must be unique in the quiz (up to 40 characters)")
+				bad.Add(fmt.Sprintf("%s.choices[%d].id", field, j), "choice ids must be unique in the quiz (up to 40 characters)")
 			}
 			seen[c.ID] = true
 			text(bad, fmt.Sprintf("%s.choices[%d].text", field, j), &c.Text, 300, true, &c.Text)
@@ -211,7 +198,7 @@ func validQuiz(bad *fieldErrors, q *Quiz) {
 			if n, err := strconv.Atoi(qq.Answer); err == nil && n >= 1 && n <= len(qq.Choices) {
 				qq.Answer = qq.Choices[n-1].ID
 			} else {
-				bad.add(field+".answer", "must be the id (or 1-based position) of one of its choices")
+				bad.Add(field+".answer", "must be the id (or 1-based position) of one of its choices")
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 // Package content is the catalogue the feed ranks: items (videos, images,
 // articles, lessons, quizzes), series of them, the topic taxonomy, and the social
-// graph around creators (follows, blocks) and each learner's hidden items.
+// graph around creators (follows, blocks). Which items a learner hid belongs to
+// the events domain: a hide is an event.
 //
 // Visibility: learners see published items; a creator also sees their own drafts;
 // moderators and admins see everything but removed items stay out of lists.
@@ -169,10 +170,4 @@ type EdgeQuery struct {
 	AfterAt   time.Time
 	AfterID   string // tie-breaker: the other side's user ID
 	Limit     int
-}
-
-// Hidden is an item a learner hid from their feed.
-type Hidden struct {
-	ItemID   string
-	HiddenAt time.Time
 }

@@ -3,9 +3,8 @@ package content
 import (
 	"context"
 	"fmt"
-	"net/http"
 
-	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/fault"
 	"github.com/lyolearn/lyo/internal/id"
 )
 
@@ -17,19 +16,19 @@ type SeriesInput struct {
 }
 
 func (in SeriesInput) apply(sr *Series, creating bool) error {
-	var bad fieldErrors
+	var bad fault.Invalid
 	text(&bad, "title", in.Title, maxTitle, creating, &sr.Title)
 	if in.Title != nil && sr.Title == "" && !creating {
-		bad.add("title", "must not be empty")
+		bad.Add("title", "must not be empty")
 	}
 	text(&bad, "description", in.Description, maxDescription, false, &sr.Description)
 	if in.Status != nil {
 		if *in.Status != Draft && *in.Status != Published {
-			bad.add("status", "use draft or published")
+			bad.Add("status", "use draft or published")
 		}
 		sr.Status = *in.Status
 	}
-	return bad.err()
+	return bad.Err()
 }
 
 // CreateSeries starts a series owned by a.
@@ -99,7 +98,7 @@ func (s *Service) SetEpisodes(ctx context.Context, a Actor, seriesID string, ite
 		return Series{}, err
 	}
 	if len(itemIDs) > 1000 {
-		return Series{}, httpx.Invalid(httpx.FieldError{Field: "item_ids", Message: "at most 1000 episodes"})
+		return Series{}, fault.Invalidf("item_ids", "at most 1000 episodes")
 	}
 	items, err := s.store.ItemsByIDs(ctx, itemIDs)
 	if err != nil {
@@ -113,9 +112,9 @@ func (s *Service) SetEpisodes(ctx context.Context, a Actor, seriesID string, ite
 	for _, itemID := range itemIDs {
 		switch {
 		case seen[itemID]:
-			return Series{}, httpx.Invalid(httpx.FieldError{Field: "item_ids", Message: "an item appears twice: " + itemID})
+			return Series{}, fault.Invalidf("item_ids", "an item appears twice: %s", itemID)
 		case !own[itemID]:
-			return Series{}, httpx.Invalid(httpx.FieldError{Field: "item_ids", Message: "no item of yours has the id " + itemID})
+			return Series{}, fault.Invalidf("item_ids", "no item of yours has the id %s", itemID)
 		}
 		seen[itemID] = true
 	}
@@ -176,4 +175,6 @@ func (s *Service) Progress(ctx context.Context, a Actor, seriesID string) (Serie
 	return p, nil
 }
 
-var errNotCreator = httpx.Errorf(http.StatusNotFound, "not_found", "no creator has this id")
+// errNotCreator answers a follow or block of someone who is not a creator (or
+// does not exist): the same answer either way, so neither leaks.
+var errNotCreator = fault.New(ErrNotFound, "not_found", "no creator has this id")

@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/lyolearn/lyo/internal/access"
-	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/fault"
 	"github.com/lyolearn/lyo/internal/id"
 )
 
@@ -82,7 +81,7 @@ func (s *Service) checkSeries(ctx context.Context, a Actor, seriesID string) err
 	}
 	sr, err := s.store.SeriesByID(ctx, seriesID)
 	if errors.Is(err, ErrNotFound) || (err == nil && sr.CreatorID != a.UserID) {
-		return httpx.Invalid(httpx.FieldError{Field: "series_id", Message: "no series of yours has this id"})
+		return fault.Invalidf("series_id", "no series of yours has this id")
 	}
 	return err
 }
@@ -112,9 +111,9 @@ func (s *Service) Update(ctx context.Context, a Actor, itemID string, in ItemInp
 	case !own && !mod:
 		return Item{}, ErrNotFound
 	case !own && !onlyStatus(in):
-		return Item{}, httpx.Errorf(http.StatusForbidden, "forbidden", "moderators change the status of others' items, nothing else")
+		return Item{}, fault.New(ErrForbidden, "forbidden", "moderators change the status of others' items, nothing else")
 	case it.Status == Removed && !mod:
-		return Item{}, httpx.Errorf(http.StatusConflict, "removed", "a moderator removed this item; it cannot be edited")
+		return Item{}, fault.New(ErrConflict, "removed", "a moderator removed this item; it cannot be edited")
 	}
 	wasPublished := it.Status == Published
 	if in.Status != nil {
@@ -124,7 +123,7 @@ func (s *Service) Update(ctx context.Context, a Actor, itemID string, in ItemInp
 			if mod {
 				msg = "use draft, published or removed"
 			}
-			return Item{}, httpx.Invalid(httpx.FieldError{Field: "status", Message: msg})
+			return Item{}, fault.Invalidf("status", "%s", msg)
 		}
 		it.Status = st
 		in.Status = nil
@@ -162,7 +161,7 @@ func (s *Service) Delete(ctx context.Context, a Actor, itemID string) error {
 	}
 	if it.CreatorID != a.UserID && !a.Is(access.Admin) {
 		if canSee(a, it) && isModerator(a) {
-			return httpx.Errorf(http.StatusForbidden, "forbidden", "moderators remove items with PATCH status=removed; only admins delete")
+			return fault.New(ErrForbidden, "forbidden", "moderators remove items with PATCH status=removed; only admins delete")
 		}
 		return ErrNotFound
 	}

@@ -7,13 +7,13 @@ import (
 	"unicode"
 
 	"github.com/lyolearn/lyo/internal/access"
-	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/fault"
 )
 
 // creator checks that creatorID names a creator (or above) other than a.
 func (s *Service) creator(ctx context.Context, a Actor, creatorID string) error {
 	if creatorID == a.UserID {
-		return httpx.Invalid(httpx.FieldError{Field: "id", Message: "that is you"})
+		return fault.Invalidf("id", "that is you")
 	}
 	role, err := s.users.UserRole(ctx, creatorID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !role.AtLeast(access.Creator)) {
@@ -71,23 +71,6 @@ func (s *Service) Blocked(ctx context.Context, userID string) ([]Edge, error) {
 	return s.store.Blocked(ctx, userID)
 }
 
-// Hidden pages a learner's hidden items, newest first.
-func (s *Service) Hidden(ctx context.Context, userID string, after Hidden, limit int) ([]Hidden, bool, error) {
-	list, err := s.store.HiddenItems(ctx, userID, after, limit+1)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(list) > limit {
-		return list[:limit], true, nil
-	}
-	return list, false, nil
-}
-
-// Unhide lets a hidden item back into the learner's feed.
-func (s *Service) Unhide(ctx context.Context, userID, itemID string) error {
-	return s.store.Unhide(ctx, userID, itemID)
-}
-
 // Limits of a search.
 const (
 	maxSearchTerms   = 10
@@ -116,7 +99,7 @@ func SearchTerms(q string) []string {
 func (s *Service) Search(ctx context.Context, q string, offset, limit int) ([]SearchHit, bool, error) {
 	terms := SearchTerms(q)
 	if len(terms) == 0 {
-		return nil, false, httpx.Invalid(httpx.FieldError{Field: "q", Message: "give at least one word to search for"})
+		return nil, false, fault.Invalidf("q", "give at least one word to search for")
 	}
 	hits, err := s.store.Search(ctx, SearchQuery{Terms: terms, Offset: offset, Limit: limit + 1})
 	if err != nil {

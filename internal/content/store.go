@@ -56,14 +56,7 @@ type Store interface {
 	// Blocked returns the creators a user blocked.
 	Blocked(ctx context.Context, userID string) ([]Edge, error)
 
-	// HiddenItems pages hidden items newest first, after the position of the
-	// last one of the previous page (zero: from the start).
-	// Hidden items are added by hide events (the events store writes them in the
-	// same transaction as the event); the learner can list and undo them here.
-	Unhide(ctx context.Context, userID, itemID string) error // ErrNotFound when not hidden
-	HiddenItems(ctx context.Context, userID string, after Hidden, limit int) ([]Hidden, error)
-
-	// DeleteUserContentData removes a user's follows (both directions), blocks and
-	// hidden items, and their series.
+	// DeleteUserContentData removes a user's follows (both directions), blocks
+	// and series.
 	DeleteUserContentData(ctx context.Context, userID string) error
 }

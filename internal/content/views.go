@@ -99,12 +99,6 @@ type EdgeView struct {
 	Since     time.Time `json:"since"`
 }
 
-// HiddenView is one hidden item.
-type HiddenView struct {
-	ItemID   string    `json:"item_id"`
-	HiddenAt time.Time `json:"hidden_at"`
-}
-
 // HitView is one search result.
 type HitView struct {
 	Item    ItemView `json:"item"`

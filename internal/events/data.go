@@ -19,6 +19,12 @@ type EventView struct {
 	Correct    *bool     `json:"correct,omitempty"`
 }
 
+// HiddenView is one hidden item as JSON.
+type HiddenView struct {
+	ItemID   string    `json:"item_id"`
+	HiddenAt time.Time `json:"hidden_at"`
+}
+
 // log reads a learner's whole event log in ingestion order.
 func (s *Service) log(ctx context.Context, userID string) ([]Event, error) {
 	var all []Event
@@ -37,7 +43,7 @@ func (s *Service) log(ctx context.Context, userID string) ([]Event, error) {
 }
 
 // Export is what ingestion holds about a learner: the raw log, their state per
-// item, and their interest profile as it stands now.
+// item, the items they hid, and their interest profile as it stands now.
 func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 	evs, err := s.log(ctx, userID)
 	if err != nil {
@@ -79,7 +85,11 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 	for _, st := range states {
 		items = append(items, stateView{st.ItemID, st.FirstAt.UTC(), st.LastAt.UTC(), st.Impressions, st.Views, st.WatchMS, st.Completed, st.Liked, st.Saved})
 	}
-	return map[string]any{"log": log, "items": items,
+	hidden, err := s.hiddenAll(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"log": log, "items": items, "hidden": hidden,
 		"interests": map[string]any{"topics": scaled(topics), "creators": scaled(creators)}}, nil
 }
 

@@ -60,8 +60,14 @@ func (t Type) Valid() bool {
 	return false
 }
 
-// ErrNotFound is returned for unknown rows.
-var ErrNotFound = errors.New("not found")
+// Errors the HTTP layer maps.
+var (
+	// ErrNotFound is returned for unknown rows: a learner who is gone, an item
+	// that is not hidden.
+	ErrNotFound = errors.New("not found")
+	// ErrTooLarge is a batch over the configured number of events.
+	ErrTooLarge = errors.New("the batch holds too many events")
+)
 
 // Event is one accepted interaction.
 type Event struct {
@@ -89,4 +95,10 @@ type ItemFacts struct {
 	Visible    bool // the learner may see it
 	// Grade answers a quiz choice; nil when the item has no quiz.
 	Grade func(choice string) (correct, ok bool)
+}
+
+// Hidden is an item a learner hid from their feed, with a hide event.
+type Hidden struct {
+	ItemID   string
+	HiddenAt time.Time
 }

@@ -3,16 +3,16 @@ package events
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/access"
+	"github.com/lyolearn/lyo/internal/fault"
 )
 
 // Catalog tells ingestion about items, as a given learner may see them.
 type Catalog interface {
-	Facts(ctx context.Context, caller httpx.Caller, itemIDs []string) (map[string]ItemFacts, error)
+	Facts(ctx context.Context, caller access.Caller, itemIDs []string) (map[string]ItemFacts, error)
 }
 
 // Options tune ingestion.
@@ -69,9 +69,9 @@ type Result struct {
 // Ingest validates each event on its own, stores the good ones with their
 // aggregates in one transaction, and answers a result per event. One bad event
 // never drops the rest; a batch over the limit is refused whole.
-func (s *Service) Ingest(ctx context.Context, c httpx.Caller, in []Input) ([]Result, error) {
+func (s *Service) Ingest(ctx context.Context, c access.Caller, in []Input) ([]Result, error) {
 	if len(in) > s.maxBatch {
-		return nil, httpx.Errorf(http.StatusRequestEntityTooLarge, "batch_too_large", "a batch holds at most %d events; split it", s.maxBatch)
+		return nil, fault.New(ErrTooLarge, "batch_too_large", "a batch holds at most %d events; split it", s.maxBatch)
 	}
 	now := s.now().UTC()
 	results := make([]Result, len(in))

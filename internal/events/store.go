@@ -74,6 +74,13 @@ type Store interface {
 	// Events pages a learner's raw log in ingestion order, after sequence number
 	// afterSeq; it returns the events and the sequence number of the last.
 	Events(ctx context.Context, userID string, afterSeq int64, limit int) ([]Event, int64, error)
+	// HiddenItems pages a learner's hidden items newest first, after the position
+	// of the last one of the previous page (zero: from the start). Hide events
+	// add them, in the transaction that stores the event.
+	HiddenItems(ctx context.Context, userID string, after Hidden, limit int) ([]Hidden, error)
+	// Unhide takes an item off the learner's hidden list; ErrNotFound when it was
+	// not on it.
+	Unhide(ctx context.Context, userID, itemID string) error
 	// Forget subtracts a learner's contribution d from the item totals (d.Items
 	// from Fold over their log; Likes and Saves follow from their stored states),
 	// then deletes their events, states, affinities and hidden items. Atomic.

@@ -120,55 +120,15 @@ func (db *DB) queryEdges(ctx context.Context, sqlText string, args ...any) ([]co
 	return out, nil
 }
 
-// Unhide takes an item off the user's hidden list; content.ErrNotFound when it
-// was not on it.
-func (db *DB) Unhide(ctx context.Context, userID, itemID string) error {
-	tag, err := db.pool.Exec(ctx, `DELETE FROM hidden_items WHERE user_id = $1 AND item_id = $2`, userID, itemID)
-	if err := contentOneRow(tag, err); err != nil {
-		return fmt.Errorf("unhide %s for %s: %w", itemID, userID, err)
-	}
-	return nil
-}
-
-// HiddenItems pages the user's hidden items, most recently hidden first, after
-// the given position when it is set.
-func (db *DB) HiddenItems(ctx context.Context, userID string, after content.Hidden, limit int) ([]content.Hidden, error) {
-	sqlText := `SELECT item_id, hidden_at FROM hidden_items WHERE user_id = $1`
-	args := []any{userID}
-	if !after.HiddenAt.IsZero() {
-		sqlText += ` AND (hidden_at < $2 OR (hidden_at = $2 AND item_id < $3))`
-		args = append(args, after.HiddenAt.UTC(), after.ItemID)
-	}
-	sqlText += ` ORDER BY hidden_at DESC, item_id DESC LIMIT $` + strconv.Itoa(len(args)+1)
-	args = append(args, query.Limit(limit))
-	rows, err := db.pool.Query(ctx, sqlText, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list hidden items of %s: %w", userID, err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (content.Hidden, error) {
-		var h content.Hidden
-		err := r.Scan(&h.ItemID, &h.HiddenAt)
-		h.HiddenAt = h.HiddenAt.UTC()
-		return h, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list hidden items of %s: %w", userID, err)
-	}
-	if out == nil {
-		out = []content.Hidden{}
-	}
-	return out, nil
-}
-
-// DeleteUserContentData removes the user's follows and blocks in both directions,
-// their hidden items and their series (whose items stay, outside any series), in
-// one transaction. Their items stay; see DeleteItemsByCreator.
+// DeleteUserContentData removes the user's follows and blocks in both directions
+// and their series (whose items stay, outside any series), in one transaction.
+// Their items stay; see DeleteItemsByCreator. Hidden items belong to the events
+// store (Forget).
 func (db *DB) DeleteUserContentData(ctx context.Context, userID string) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		for _, stmt := range []string{
 			`DELETE FROM follows WHERE user_id = $1 OR creator_id = $1`,
 			`DELETE FROM blocks WHERE user_id = $1 OR creator_id = $1`,
-			`DELETE FROM hidden_items WHERE user_id = $1`,
 			`UPDATE items SET series_id = NULL, episode = 0
 				WHERE series_id IN (SELECT id FROM series WHERE creator_id = $1)`,
 			`DELETE FROM series WHERE creator_id = $1`,

@@ -120,60 +120,15 @@ func (db *DB) queryEdges(ctx context.Context, sqlText string, args ...any) ([]co
 	return out, rows.Err()
 }
 
-// Unhide takes an item off the user's hidden list; content.ErrNotFound when it
-// was not on it.
-func (db *DB) Unhide(ctx context.Context, userID, itemID string) error {
-	res, err := db.writer.ExecContext(ctx, `DELETE FROM hidden_items WHERE user_id = ? AND item_id = ?`, userID, itemID)
-	if err := contentOneRow(res, err); err != nil {
-		return fmt.Errorf("unhide %s for %s: %w", itemID, userID, err)
-	}
-	return nil
-}
-
-// HiddenItems pages the user's hidden items, most recently hidden first, after
-// the given position when it is set.
-func (db *DB) HiddenItems(ctx context.Context, userID string, after content.Hidden, limit int) ([]content.Hidden, error) {
-	sqlText := `SELECT item_id, hidden_at FROM hidden_items WHERE user_id = ?`
-	args := []any{userID}
-	if !after.HiddenAt.IsZero() {
-		sqlText += ` AND (hidden_at < ? OR (hidden_at = ? AND item_id < ?))`
-		at := formatTime(after.HiddenAt)
-		args = append(args, at, at, after.ItemID)
-	}
-	sqlText += ` ORDER BY hidden_at DESC, item_id DESC LIMIT ?`
-	args = append(args, query.Limit(limit))
-	rows, err := db.reader.QueryContext(ctx, sqlText, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list hidden items of %s: %w", userID, err)
-	}
-	defer rows.Close()
-	out := []content.Hidden{}
-	for rows.Next() {
-		var h content.Hidden
-		var at string
-		if err := rows.Scan(&h.ItemID, &at); err != nil {
-			return nil, fmt.Errorf("list hidden items of %s: %w", userID, err)
-		}
-		if err := parseInto(&h.HiddenAt, at); err != nil {
-			return nil, fmt.Errorf("list hidden items of %s: %w", userID, err)
-		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list hidden items of %s: %w", userID, err)
-	}
-	return out, nil
-}
-
-// DeleteUserContentData removes the user's follows and blocks in both directions,
-// their hidden items and their series (whose items stay, outside any series), in
-// one transaction. Their items stay; see DeleteItemsByCreator.
+// DeleteUserContentData removes the user's follows and blocks in both directions
+// and their series (whose items stay, outside any series), in one transaction.
+// Their items stay; see DeleteItemsByCreator. Hidden items belong to the events
+// store (Forget).
 func (db *DB) DeleteUserContentData(ctx context.Context, userID string) error {
 	err := db.contentTx(ctx, func(tx *sql.Tx) error {
 		for _, stmt := range []string{
 			`DELETE FROM follows WHERE user_id = ?1 OR creator_id = ?1`,
 			`DELETE FROM blocks WHERE user_id = ?1 OR creator_id = ?1`,
-			`DELETE FROM hidden_items WHERE user_id = ?1`,
 			`UPDATE items SET series_id = NULL, episode = 0
 				WHERE series_id IN (SELECT id FROM series WHERE creator_id = ?1)`,
 			`DELETE FROM series WHERE creator_id = ?1`,

@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
 	"github.com/lyolearn/lyo/internal/store"
 )
@@ -73,7 +72,6 @@ func testEventsLog(t *testing.T, s store.Store) {
 func testEventsForget(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	es := eventStore(t, s)
-	cs := s.(content.Store)
 	creator := mustCreate(t, s, newUser(0))
 	a, b := mustCreate(t, s, newUser(1)), mustCreate(t, s, newUser(2))
 	x, y := mustItem(t, s, creator.ID, 1), mustItem(t, s, creator.ID, 2)
@@ -116,7 +114,7 @@ func testEventsForget(t *testing.T, s store.Store) {
 	if topics, creators, err := es.Affinities(ctx, a.ID); err != nil || len(topics)+len(creators) != 0 {
 		t.Errorf("a's affinities after Forget = %v, %v, %v; want none", topics, creators, err)
 	}
-	if hidden, err := cs.HiddenItems(ctx, a.ID, content.Hidden{}, 10); err != nil || len(hidden) != 0 {
+	if hidden, err := es.HiddenItems(ctx, a.ID, events.Hidden{}, 10); err != nil || len(hidden) != 0 {
 		t.Errorf("a's hidden items after Forget = %v, %v; want none", hidden, err)
 	}
 
@@ -130,7 +128,7 @@ func testEventsForget(t *testing.T, s store.Store) {
 	if log, _, _ := es.Events(ctx, b.ID, 0, 0); len(log) != 5 {
 		t.Errorf("b's log has %d events, want 5", len(log))
 	}
-	if hidden, _ := cs.HiddenItems(ctx, b.ID, content.Hidden{}, 10); len(hidden) != 1 {
+	if hidden, _ := es.HiddenItems(ctx, b.ID, events.Hidden{}, 10); len(hidden) != 1 {
 		t.Errorf("b's hidden items = %v, want one", hidden)
 	}
 

@@ -229,7 +229,7 @@ func testEventsHide(t *testing.T, s store.Store) {
 	mustIngest(t, es, u.ID, ev("1", events.Hide, x, 1), ev("2", events.Hide, gone, 1))
 	// Hiding again keeps the first time.
 	mustIngest(t, es, u.ID, ev("3", events.Hide, x, 2))
-	hidden, err := cs.HiddenItems(ctx, u.ID, content.Hidden{}, 10)
+	hidden, err := es.HiddenItems(ctx, u.ID, events.Hidden{}, 10)
 	if err != nil {
 		t.Fatalf("HiddenItems: %v", err)
 	}

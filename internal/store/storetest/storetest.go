@@ -75,7 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SetEpisodes", testSetEpisodes},
 		{"Follows", testFollows},
 		{"Blocks", testBlocks},
-		{"HiddenEmpty", testHiddenEmpty},
+		{"EventsHiddenItems", testEventsHiddenItems},
 		{"DeleteUserContentData", testDeleteUserContentData},
 		{"Search", testSearch},
 		{"SearchFollowsWrites", testSearchFollowsWrites},
