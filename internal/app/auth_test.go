@@ -73,12 +73,16 @@ func TestAccountLifecycle(t *testing.T) {
 			var second tokens
 			want(t, c.do("POST", "/api/v1/auth/login", map[string]string{"email": "Ada.Lovelace+lyo@example.com", "password": "correct horse battery"}), 200, &second)
 
-			// Refresh rotates; two concurrent uses within the grace window both work.
+			// Refresh rotates; a second use within the grace window answers an
+			// access token but never a refresh token of its own.
 			var r1, r2 tokens
 			want(t, c.do("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": tk.RefreshToken}), 200, &r1)
 			want(t, c.do("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": tk.RefreshToken}), 200, &r2)
-			if r1.RefreshToken == tk.RefreshToken || r1.RefreshToken == r2.RefreshToken {
+			if r1.RefreshToken == "" || r1.RefreshToken == tk.RefreshToken {
 				t.Error("refresh did not rotate")
+			}
+			if r2.RefreshToken != "" || r2.AccessToken == "" {
+				t.Errorf("a repeat within the grace window answered refresh token %q, access token %q; want none and one", r2.RefreshToken, r2.AccessToken)
 			}
 			// After the grace window, reuse revokes the whole family.
 			clk.Advance(11 * time.Second)

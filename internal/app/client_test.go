@@ -12,11 +12,12 @@ import (
 // client drives a test server through its real middleware and router, as one
 // device at one address, checking every answer against the OpenAPI document.
 type client struct {
-	t     testing.TB
-	s     *server
-	spec  *apiSpec
-	token string
-	ip    string
+	t      testing.TB
+	s      *server
+	spec   *apiSpec
+	token  string
+	ip     string
+	header map[string]string // extra request headers
 }
 
 func newClient(t testing.TB, s *server, spec *apiSpec) *client {
@@ -59,6 +60,9 @@ func (c *client) do(method, path string, body any) *httptest.ResponseRecorder {
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range c.header {
+		req.Header.Set(k, v)
 	}
 	w := httptest.NewRecorder()
 	c.s.handler.ServeHTTP(w, req)

@@ -79,7 +79,7 @@ func (u seedUsers) CreateUser(ctx context.Context, email, pw, username string, r
 }
 
 func (u seedUsers) SetBirthYear(ctx context.Context, userID string, year int) error {
-	_, err := u.auth.UpdateMe(ctx, userID, auth.ProfilePatch{BirthYear: &year})
+	_, err := u.auth.UpdateMe(ctx, userID, auth.ProfilePatch{BirthYear: &year}, nil)
 	return err
 }
 

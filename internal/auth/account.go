@@ -22,18 +22,33 @@ func (s *Service) Me(ctx context.Context, userID string) (User, error) {
 	return s.store.UserByID(ctx, userID)
 }
 
-// UpdateMe applies a partial profile update.
-func (s *Service) UpdateMe(ctx context.Context, userID string, p ProfilePatch) (User, error) {
-	u, err := s.store.UserByID(ctx, userID)
-	if err != nil {
-		return User{}, err
+// UpdateMe applies a partial profile update. check, when not nil, is the
+// caller's precondition (an If-Match) on the account as it is before the
+// change; its error stops the update. The write is conditional on the version
+// check saw, so of two updates that both passed it only one is written, and the
+// other answers ErrPreconditionFailed. Without check, an update that loses such
+// a race is applied again to the newer version.
+func (s *Service) UpdateMe(ctx context.Context, userID string, p ProfilePatch, check func(User) error) (User, error) {
+	for attempt := 0; ; attempt++ {
+		u, err := s.store.UserByID(ctx, userID)
+		if err != nil {
+			return User{}, err
+		}
+		if check != nil {
+			if err := check(u); err != nil {
+				return User{}, err
+			}
+		}
+		now := s.now().UTC()
+		username, prof, err := p.apply(u, now)
+		if err != nil {
+			return User{}, err
+		}
+		u, err = s.store.UpdateProfile(ctx, userID, u.Version, username, prof, now)
+		if !errors.Is(err, ErrPreconditionFailed) || check != nil || attempt == 3 {
+			return u, err
+		}
 	}
-	now := s.now().UTC()
-	username, prof, err := p.apply(u, now)
-	if err != nil {
-		return User{}, err
-	}
-	return s.store.UpdateProfile(ctx, userID, username, prof, now)
 }
 
 // ChangePassword checks the current password, stores the new one, and ends every

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/cursor"
@@ -66,6 +68,7 @@ var errorStatus = []struct {
 	{ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
 	{ErrForbidden, http.StatusForbidden, "forbidden"},
 	{ErrDisabled, http.StatusForbidden, "account_disabled"},
+	{ErrPreconditionFailed, http.StatusPreconditionFailed, "precondition_failed"},
 }
 
 // Authorizer is the router's access check backed by this service: it reads the
@@ -218,24 +221,38 @@ func (h *Handlers) logoutAll(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// userTag is the strong ETag of the caller's account as /me shows it at now:
+// the row's version, and minor status, which the date alone can change.
+func userTag(u User, now time.Time) string {
+	return httpx.ETag(u.ID, strconv.FormatInt(u.Version, 10), strconv.FormatBool(u.Profile.IsMinor(now)))
+}
+
 func (h *Handlers) me(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.svc.Me(r.Context(), caller(r).UserID)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, NewUserView(u, h.svc.now()))
+	now := h.svc.now()
+	return httpx.WriteResource(w, r, http.StatusOK, userTag(u, now), NewUserView(u, now))
 }
 
+// updateMe honours If-Match: the update is written only while the account is
+// still the version the tag names, checked and written atomically by the store.
 func (h *Handlers) updateMe(w http.ResponseWriter, r *http.Request) error {
 	var p ProfilePatch
 	if err := httpx.DecodeJSON(r, &p); err != nil {
 		return err
 	}
-	u, err := h.svc.UpdateMe(r.Context(), caller(r).UserID, p)
+	var check func(User) error
+	if httpx.HasIfMatch(r) {
+		check = func(u User) error { return httpx.IfMatch(r, userTag(u, h.svc.now())) }
+	}
+	u, err := h.svc.UpdateMe(r.Context(), caller(r).UserID, p, check)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, NewUserView(u, h.svc.now()))
+	now := h.svc.now()
+	return httpx.WriteResource(w, r, http.StatusOK, userTag(u, now), NewUserView(u, now))
 }
 
 func (h *Handlers) changePassword(w http.ResponseWriter, r *http.Request) error {

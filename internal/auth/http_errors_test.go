@@ -41,6 +41,7 @@ var kinds = map[string]struct {
 	"ErrUnauthenticated":    {auth.ErrUnauthenticated, outcome{http.StatusUnauthorized, "unauthenticated"}},
 	"ErrForbidden":          {auth.ErrForbidden, outcome{http.StatusForbidden, "forbidden"}},
 	"ErrDisabled":           {auth.ErrDisabled, outcome{http.StatusForbidden, "account_disabled"}},
+	"ErrPreconditionFailed": {auth.ErrPreconditionFailed, outcome{http.StatusPreconditionFailed, "precondition_failed"}},
 }
 
 // faultCodes is every code the package refines a kind with, and its status.

@@ -31,6 +31,9 @@ var (
 	ErrForbidden          = errors.New("your role does not allow this")
 	ErrDisabled           = errors.New("this account is disabled")
 	ErrConflict           = errors.New("the request conflicts with the account's state")
+	// ErrPreconditionFailed: the account changed since the version a
+	// conditional update was based on.
+	ErrPreconditionFailed = errors.New("the account has changed since the version named; read it again and retry")
 )
 
 // User is an account. PasswordHash never leaves the package in a response.
@@ -42,9 +45,12 @@ type User struct {
 	Role         access.Role
 	Disabled     bool
 	TokenVersion int64
-	Profile      Profile
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Version goes up with every change to the row: the ETag of /me, and what a
+	// conditional update compares.
+	Version   int64
+	Profile   Profile
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // AuthState is what decides whether a user's access token still works.
@@ -52,6 +58,9 @@ type AuthState struct {
 	Role         access.Role
 	Disabled     bool
 	TokenVersion int64
+	// SessionEnded: the token's sign-in was revoked (logout, reuse detected)
+	// or is gone.
+	SessionEnded bool
 }
 
 // Profile is what a learner edits about themselves.
@@ -64,6 +73,9 @@ type Profile struct {
 	// Wellbeing settings the feed reads; 0 switches each off.
 	BreakReminderMinutes int
 	DailyLimitMinutes    int
+	// FollowingVisible is whether others may list whom the user follows; nil
+	// until the user chooses (see ShowsFollowing).
+	FollowingVisible *bool
 }
 
 // RefreshToken is one link in a family's chain. Only the hash of the token is kept.

@@ -82,7 +82,7 @@ func (s *Service) Register(ctx context.Context, email, pw, username, userAgent s
 		return Session{}, fmt.Errorf("hash password: %w", err)
 	}
 	now := s.now().UTC()
-	u := User{ID: id.New(now), Email: email, Username: username, PasswordHash: hash, Role: access.Learner, CreatedAt: now, UpdatedAt: now}
+	u := User{ID: id.New(now), Email: email, Username: username, PasswordHash: hash, Role: access.Learner, Version: 1, CreatedAt: now, UpdatedAt: now}
 	for attempt := 0; ; attempt++ {
 		err = s.store.CreateUser(ctx, u)
 		if !errors.Is(err, ErrUsernameTaken) || !derived || attempt == 5 {
@@ -119,7 +119,7 @@ func (s *Service) CreateUser(ctx context.Context, email, pw, username string, ro
 		return User{}, fmt.Errorf("hash password: %w", err)
 	}
 	now := s.now().UTC()
-	u := User{ID: id.New(now), Email: email, Username: toLowerTrim(username), PasswordHash: hash, Role: role, CreatedAt: now, UpdatedAt: now}
+	u := User{ID: id.New(now), Email: email, Username: toLowerTrim(username), PasswordHash: hash, Role: role, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if !validUsername(u.Username) {
 		return User{}, invalid("username", "use 3 to 30 of a-z, 0-9, _ and ., starting with a letter or digit")
 	}
@@ -193,8 +193,12 @@ func hashToken(raw string) []byte {
 	return h[:]
 }
 
-// Refresh exchanges a refresh token for a new pair. A token used a second time
-// after the grace window revokes its whole family: someone has a copy.
+// Refresh exchanges a refresh token for a new pair. A sign-in has one live
+// refresh token at a time, so a stolen copy can never fork it: a second use of
+// a token within the grace window after its rotation (two requests of one
+// device racing) answers an access token of the same sign-in and no refresh
+// token, and the client keeps the one the first use answered. A second use
+// after the grace window revokes the whole sign-in: someone has a copy.
 func (s *Service) Refresh(ctx context.Context, raw string) (Session, error) {
 	if len(raw) == 0 || len(raw) > 200 {
 		return Session{}, ErrInvalidGrant
@@ -220,8 +224,8 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Session, error) {
 	if u.Disabled {
 		return Session{}, ErrInvalidGrant
 	}
-	newRaw, next := s.newRefreshToken(fam, now)
 	if rt.RotatedAt == nil {
+		newRaw, next := s.newRefreshToken(fam, now)
 		rotated, err := s.store.RotateRefreshToken(ctx, rt.ID, now, next)
 		if err != nil {
 			return Session{}, fmt.Errorf("rotate refresh token: %w", err)
@@ -235,10 +239,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Session, error) {
 		}
 	}
 	if rt.RotatedAt != nil && now.Sub(*rt.RotatedAt) <= s.grace {
-		if err := s.store.AddRefreshToken(ctx, next); err != nil {
-			return Session{}, fmt.Errorf("refresh within grace: %w", err)
-		}
-		return s.session(u, fam.ID, newRaw)
+		return s.session(u, fam.ID, "")
 	}
 	if err := s.store.RevokeFamily(ctx, fam.ID, now); err != nil {
 		return Session{}, fmt.Errorf("revoke family after reuse: %w", err)
@@ -265,20 +266,22 @@ func (s *Service) LogoutAll(ctx context.Context, userID string) error {
 }
 
 // Authenticate checks an access token and the account behind it: a disabled or
-// deleted user, or a token older than the user's token version, is refused.
+// deleted user, a token older than the user's token version, or a token of a
+// sign-in that has ended (logout, reuse detected) is refused at once, on every
+// node, since every request reads the state from the database.
 func (s *Service) Authenticate(ctx context.Context, accessToken string) (access.Caller, error) {
 	claims, err := s.tokens.Verify(accessToken)
 	if err != nil {
 		return access.Caller{}, ErrUnauthenticated
 	}
-	st, err := s.store.AuthState(ctx, claims.Subject)
+	st, err := s.store.AuthState(ctx, claims.Subject, claims.SessionID)
 	if errors.Is(err, ErrNotFound) {
 		return access.Caller{}, ErrUnauthenticated
 	}
 	if err != nil {
 		return access.Caller{}, err
 	}
-	if st.Disabled || st.TokenVersion != claims.Version {
+	if st.Disabled || st.TokenVersion != claims.Version || st.SessionEnded {
 		return access.Caller{}, ErrUnauthenticated
 	}
 	// The role comes from the database, so a demotion applies at once.

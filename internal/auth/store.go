@@ -16,12 +16,16 @@ type Store interface {
 	CreateUser(ctx context.Context, u User) error
 	UserByID(ctx context.Context, id string) (User, error)
 	// AuthState is the little every authenticated request checks: role,
-	// disabled, token version. It is on the hot path, so engines keep it lean.
-	AuthState(ctx context.Context, id string) (AuthState, error)
+	// disabled, token version, and whether the sign-in sessionID names has
+	// ended (revoked, or its family gone; never for an empty sessionID). It is
+	// on the hot path, so engines answer it in one prepared query.
+	AuthState(ctx context.Context, id, sessionID string) (AuthState, error)
 	// UserByEmail looks up a normalised email.
 	UserByEmail(ctx context.Context, email string) (User, error)
-	// UpdateProfile replaces the username and profile; ErrUsernameTaken on a clash.
-	UpdateProfile(ctx context.Context, id, username string, p Profile, now time.Time) (User, error)
+	// UpdateProfile replaces the username and profile, only while the stored
+	// version is still version (ErrPreconditionFailed otherwise), so of two
+	// updates based on one version one wins; ErrUsernameTaken on a clash.
+	UpdateProfile(ctx context.Context, id string, version int64, username string, p Profile, now time.Time) (User, error)
 	// SetPasswordHash stores a new hash; bumpVersion also invalidates every access
 	// token issued so far (a password change), a rehash on login does not.
 	SetPasswordHash(ctx context.Context, id, hash string, bumpVersion bool, now time.Time) error
@@ -41,10 +45,9 @@ type Store interface {
 	RefreshTokenByHash(ctx context.Context, hash []byte) (RefreshToken, Family, error)
 	// RotateRefreshToken marks oldID rotated at now and inserts next, atomically,
 	// only if oldID was not rotated yet. It reports whether it did; false means a
-	// concurrent or repeated use got there first and nothing was written.
+	// concurrent or repeated use got there first and nothing was written. It is
+	// the only way a token joins a family, so a family has one live head.
 	RotateRefreshToken(ctx context.Context, oldID string, now time.Time, next RefreshToken) (bool, error)
-	// AddRefreshToken inserts a token into an existing family (the grace window).
-	AddRefreshToken(ctx context.Context, t RefreshToken) error
 	// RevokeFamily ends one sign-in; revoking a revoked family is not an error.
 	RevokeFamily(ctx context.Context, familyID string, now time.Time) error
 	// RevokeUserFamilies ends every sign-in of the user.

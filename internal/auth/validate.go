@@ -82,6 +82,7 @@ type ProfilePatch struct {
 	BirthYear            *int    `json:"birth_year"`
 	BreakReminderMinutes *int    `json:"break_reminder_minutes"`
 	DailyLimitMinutes    *int    `json:"daily_limit_minutes"`
+	FollowingVisible     *bool   `json:"following_visible"`
 }
 
 // apply validates the patch against now and returns the new username and profile.
@@ -139,6 +140,10 @@ func (p ProfilePatch) apply(u User, now time.Time) (string, Profile, error) {
 	}
 	minutes("break_reminder_minutes", p.BreakReminderMinutes, 240, &prof.BreakReminderMinutes)
 	minutes("daily_limit_minutes", p.DailyLimitMinutes, 1440, &prof.DailyLimitMinutes)
+	if p.FollowingVisible != nil {
+		v := *p.FollowingVisible
+		prof.FollowingVisible = &v
+	}
 	if err := bad.Err(); err != nil {
 		return "", Profile{}, err
 	}
@@ -151,4 +156,14 @@ func (p ProfilePatch) apply(u User, now time.Time) (string, Profile, error) {
 // year Lyo does not guess.
 func (p Profile) IsMinor(now time.Time) bool {
 	return p.BirthYear != 0 && now.Year()-p.BirthYear <= 18
+}
+
+// ShowsFollowing reports whether others may list whom the user follows: the
+// user's own choice once made, else hidden for minors and shown for everyone
+// else.
+func (p Profile) ShowsFollowing(now time.Time) bool {
+	if p.FollowingVisible != nil {
+		return *p.FollowingVisible
+	}
+	return !p.IsMinor(now)
 }

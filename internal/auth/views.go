@@ -22,6 +22,7 @@ type UserView struct {
 	IsMinor              bool        `json:"is_minor"`
 	BreakReminderMinutes int         `json:"break_reminder_minutes"`
 	DailyLimitMinutes    int         `json:"daily_limit_minutes"`
+	FollowingVisible     bool        `json:"following_visible"`
 	CreatedAt            time.Time   `json:"created_at"`
 	UpdatedAt            time.Time   `json:"updated_at"`
 }
@@ -33,7 +34,8 @@ func NewUserView(u User, now time.Time) UserView {
 		DisplayName: u.Profile.DisplayName, Bio: u.Profile.Bio, AvatarMediaID: u.Profile.AvatarMediaID,
 		Language: u.Profile.Language, IsMinor: u.Profile.IsMinor(now),
 		BreakReminderMinutes: u.Profile.BreakReminderMinutes, DailyLimitMinutes: u.Profile.DailyLimitMinutes,
-		CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(),
+		FollowingVisible: u.Profile.ShowsFollowing(now),
+		CreatedAt:        u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(),
 	}
 	if u.Profile.BirthYear != 0 {
 		y := u.Profile.BirthYear
@@ -42,10 +44,12 @@ func NewUserView(u User, now time.Time) UserView {
 	return v
 }
 
-// TokenView is the OAuth2-style answer to register, login and refresh.
+// TokenView is the OAuth2-style answer to register, login and refresh. A
+// refresh within the grace window has no refresh token: the client keeps the
+// one it has (RFC 6749 §6).
 type TokenView struct {
 	AccessToken  string   `json:"access_token"`
-	RefreshToken string   `json:"refresh_token"`
+	RefreshToken string   `json:"refresh_token,omitempty"`
 	TokenType    string   `json:"token_type"`
 	ExpiresIn    int64    `json:"expires_in"`
 	User         UserView `json:"user"`

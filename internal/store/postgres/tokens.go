@@ -89,33 +89,6 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldID string, now time.Tim
 	return rotated, nil
 }
 
-// AddRefreshToken inserts t into its existing family and counts as a use of the
-// family (last_used_at moves up to t.CreatedAt); t.UserID defaults to the family's.
-// auth.ErrNotFound when the family does not exist.
-func (db *DB) AddRefreshToken(ctx context.Context, t auth.RefreshToken) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var userID string
-		if err := tx.QueryRow(ctx, `SELECT user_id FROM auth_families WHERE id = $1`, t.FamilyID).Scan(&userID); err != nil {
-			return fmt.Errorf("family %s: %w", t.FamilyID, notFound(err))
-		}
-		if err := query.FillToken(&t, t.FamilyID, userID); err != nil {
-			return err
-		}
-		if err := insertToken(ctx, tx, t); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE auth_families SET last_used_at = greatest(last_used_at, $1) WHERE id = $2`,
-			t.CreatedAt.UTC(), t.FamilyID); err != nil {
-			return fmt.Errorf("touch family: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("add refresh token %s: %w", t.ID, err)
-	}
-	return nil
-}
-
 // RevokeFamily ends one sign-in. Revoking again keeps the first revocation time,
 // and a family that is gone (its tokens expired and were swept) is not an error
 // either: a logout must not fail because the sign-in already ended.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,17 +17,17 @@ import (
 )
 
 // userColumns is the column list scanUser reads, in its order.
-const userColumns = `id, email, username, password_hash, role, disabled, token_version,
+const userColumns = `id, email, username, password_hash, role, disabled, token_version, version,
 	display_name, bio, avatar_media_id, language, birth_year, break_reminder_minutes, daily_limit_minutes,
-	created_at, updated_at`
+	following_visible, created_at, updated_at`
 
 func scanUser(r pgx.Row) (auth.User, error) {
 	var u auth.User
 	var role string
 	p := &u.Profile
-	err := r.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.TokenVersion,
+	err := r.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.TokenVersion, &u.Version,
 		&p.DisplayName, &p.Bio, &p.AvatarMediaID, &p.Language, &p.BirthYear, &p.BreakReminderMinutes, &p.DailyLimitMinutes,
-		&u.CreatedAt, &u.UpdatedAt)
+		&p.FollowingVisible, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return auth.User{}, err
 	}
@@ -39,10 +40,10 @@ func scanUser(r pgx.Row) (auth.User, error) {
 func (db *DB) CreateUser(ctx context.Context, u auth.User) error {
 	p := u.Profile
 	_, err := db.pool.Exec(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-		u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion, u.Version,
 		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
-		u.CreatedAt.UTC(), u.UpdatedAt.UTC())
+		p.FollowingVisible, u.CreatedAt.UTC(), u.UpdatedAt.UTC())
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.ID, constraintErr(err))
 	}
@@ -58,11 +59,16 @@ func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
 	return u, nil
 }
 
-// AuthState reads the three columns every authenticated request checks.
-func (db *DB) AuthState(ctx context.Context, id string) (auth.AuthState, error) {
+// AuthState reads what every authenticated request checks, in one statement
+// (pgx prepares it once per connection): the user's role, disabled flag and
+// token version, and whether the sign-in is still live.
+func (db *DB) AuthState(ctx context.Context, id, sessionID string) (auth.AuthState, error) {
 	var st auth.AuthState
 	var role string
-	err := db.pool.QueryRow(ctx, `SELECT role, disabled, token_version FROM users WHERE id = $1`, id).Scan(&role, &st.Disabled, &st.TokenVersion)
+	err := db.pool.QueryRow(ctx, `
+		SELECT u.role, u.disabled, u.token_version, $2 <> '' AND NOT EXISTS (
+			SELECT 1 FROM auth_families f WHERE f.id = $2 AND f.user_id = u.id AND f.revoked_at IS NULL)
+		FROM users u WHERE u.id = $1`, id, sessionID).Scan(&role, &st.Disabled, &st.TokenVersion, &st.SessionEnded)
 	if err != nil {
 		return auth.AuthState{}, fmt.Errorf("auth state of %s: %w", id, notFound(err))
 	}
@@ -80,18 +86,34 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) 
 	return u, nil
 }
 
-// UpdateProfile replaces the username and profile and returns the user as stored.
-func (db *DB) UpdateProfile(ctx context.Context, id, username string, p auth.Profile, now time.Time) (auth.User, error) {
+// UpdateProfile replaces the username and profile while the stored version is
+// still version, and returns the user as stored. Concurrent writers queue on the
+// row lock, and READ COMMITTED re-checks the version against the winner's
+// committed row, so of two writers based on one version exactly one matches.
+func (db *DB) UpdateProfile(ctx context.Context, id string, version int64, username string, p auth.Profile, now time.Time) (auth.User, error) {
 	u, err := scanUser(db.pool.QueryRow(ctx, `
 		UPDATE users SET username = $1, display_name = $2, bio = $3, avatar_media_id = $4, language = $5,
-			birth_year = $6, break_reminder_minutes = $7, daily_limit_minutes = $8, updated_at = $9
-		WHERE id = $10 RETURNING `+userColumns,
+			birth_year = $6, break_reminder_minutes = $7, daily_limit_minutes = $8, following_visible = $9,
+			version = version + 1, updated_at = $10
+		WHERE id = $11 AND version = $12 RETURNING `+userColumns,
 		username, p.DisplayName, p.Bio, p.AvatarMediaID, p.Language,
-		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, now.UTC(), id))
+		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, p.FollowingVisible, now.UTC(), id, version))
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = db.changedOrGone(ctx, id)
+	}
 	if err != nil {
 		return auth.User{}, fmt.Errorf("update profile of %s: %w", id, notFound(constraintErr(err)))
 	}
 	return u, nil
+}
+
+// changedOrGone explains a conditional update that matched no row.
+func (db *DB) changedOrGone(ctx context.Context, id string) error {
+	var one int
+	if err := db.pool.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1`, id).Scan(&one); err != nil {
+		return notFound(err)
+	}
+	return auth.ErrPreconditionFailed
 }
 
 // SetPasswordHash stores a new hash, bumping the token version when asked.
@@ -101,7 +123,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, id, hash string, bumpVersion 
 		bump = 1
 	}
 	tag, err := db.pool.Exec(ctx,
-		`UPDATE users SET password_hash = $1, token_version = token_version + $2, updated_at = $3 WHERE id = $4`,
+		`UPDATE users SET password_hash = $1, token_version = token_version + $2, version = version + 1, updated_at = $3 WHERE id = $4`,
 		hash, bump, now.UTC(), id)
 	if err := oneRow(tag, err); err != nil {
 		return fmt.Errorf("set password of %s: %w", id, err)
@@ -122,7 +144,7 @@ func (db *DB) AdminUpdate(ctx context.Context, id string, role *access.Role, dis
 	}
 	u, err := scanUser(db.pool.QueryRow(ctx, `
 		UPDATE users SET role = coalesce($1, role), disabled = coalesce($2, disabled),
-			token_version = token_version + 1, updated_at = $3
+			token_version = token_version + 1, version = version + 1, updated_at = $3
 		WHERE id = $4 RETURNING `+userColumns,
 		roleArg, disabled, now.UTC(), id))
 	if err != nil {
@@ -134,7 +156,7 @@ func (db *DB) AdminUpdate(ctx context.Context, id string, role *access.Role, dis
 // BumpTokenVersion invalidates every access token of the user.
 func (db *DB) BumpTokenVersion(ctx context.Context, id string, now time.Time) error {
 	tag, err := db.pool.Exec(ctx,
-		`UPDATE users SET token_version = token_version + 1, updated_at = $1 WHERE id = $2`, now.UTC(), id)
+		`UPDATE users SET token_version = token_version + 1, version = version + 1, updated_at = $1 WHERE id = $2`, now.UTC(), id)
 	if err := oneRow(tag, err); err != nil {
 		return fmt.Errorf("bump token version of %s: %w", id, err)
 	}

@@ -108,39 +108,6 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldID string, now time.Tim
 	return true, nil
 }
 
-// AddRefreshToken inserts t into its existing family and counts as a use of the
-// family (last_used_at moves up to t.CreatedAt); t.UserID defaults to the family's.
-// auth.ErrNotFound when the family does not exist.
-func (db *DB) AddRefreshToken(ctx context.Context, t auth.RefreshToken) (err error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("add refresh token %s: begin: %w", t.ID, err)
-	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
-	var userID string
-	if err := tx.QueryRowContext(ctx, `SELECT user_id FROM auth_families WHERE id = ?`, t.FamilyID).Scan(&userID); err != nil {
-		return fmt.Errorf("add refresh token %s: family %s: %w", t.ID, t.FamilyID, notFound(err))
-	}
-	if err := query.FillToken(&t, t.FamilyID, userID); err != nil {
-		return fmt.Errorf("add refresh token %s: %w", t.ID, err)
-	}
-	if err := insertToken(ctx, tx, t); err != nil {
-		return fmt.Errorf("add refresh token %s: %w", t.ID, err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE auth_families SET last_used_at = max(last_used_at, ?) WHERE id = ?`,
-		formatTime(t.CreatedAt), t.FamilyID); err != nil {
-		return fmt.Errorf("add refresh token %s: touch family: %w", t.ID, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("add refresh token %s: commit: %w", t.ID, err)
-	}
-	return nil
-}
-
 // RevokeFamily ends one sign-in. Revoking again keeps the first revocation time,
 // and a family that is gone (its tokens expired and were swept) is not an error
 // either: a logout must not fail because the sign-in already ended.

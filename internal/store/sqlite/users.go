@@ -14,9 +14,9 @@ import (
 )
 
 // userColumns is the column list scanUser reads, in its order.
-const userColumns = `id, email, username, password_hash, role, disabled, token_version,
+const userColumns = `id, email, username, password_hash, role, disabled, token_version, version,
 	display_name, bio, avatar_media_id, language, birth_year, break_reminder_minutes, daily_limit_minutes,
-	created_at, updated_at`
+	following_visible, created_at, updated_at`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -25,9 +25,9 @@ func scanUser(r scanner) (auth.User, error) {
 	var u auth.User
 	var role, created, updated string
 	p := &u.Profile
-	err := r.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.TokenVersion,
+	err := r.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.TokenVersion, &u.Version,
 		&p.DisplayName, &p.Bio, &p.AvatarMediaID, &p.Language, &p.BirthYear, &p.BreakReminderMinutes, &p.DailyLimitMinutes,
-		&created, &updated)
+		&p.FollowingVisible, &created, &updated)
 	if err != nil {
 		return auth.User{}, err
 	}
@@ -45,10 +45,10 @@ func scanUser(r scanner) (auth.User, error) {
 func (db *DB) CreateUser(ctx context.Context, u auth.User) error {
 	p := u.Profile
 	_, err := db.writer.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion, u.Version,
 		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
-		formatTime(u.CreatedAt), formatTime(u.UpdatedAt))
+		p.FollowingVisible, formatTime(u.CreatedAt), formatTime(u.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.ID, constraintErr(err))
 	}
@@ -64,17 +64,19 @@ func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
 	return u, nil
 }
 
-// AuthState reads the three columns every authenticated request checks. The
-// lookup is by primary key and short, so it runs without the driver's per-query
-// cancellation watcher (a goroutine per statement under a cancellable context).
-func (db *DB) AuthState(ctx context.Context, id string) (auth.AuthState, error) {
+// AuthState reads what every authenticated request checks, in one prepared
+// statement: the user's role, disabled flag and token version, and whether the
+// sign-in is still live. The lookups are by primary key and short, so it runs
+// without the driver's per-query cancellation watcher (a goroutine per
+// statement under a cancellable context).
+func (db *DB) AuthState(ctx context.Context, id, sessionID string) (auth.AuthState, error) {
 	var st auth.AuthState
 	var role string
 	stmt, err := db.authStateStmt(ctx)
 	if err != nil {
 		return auth.AuthState{}, err
 	}
-	err = stmt.QueryRowContext(context.WithoutCancel(ctx), id).Scan(&role, &st.Disabled, &st.TokenVersion)
+	err = stmt.QueryRowContext(context.WithoutCancel(ctx), sessionID, id).Scan(&role, &st.Disabled, &st.TokenVersion, &st.SessionEnded)
 	if err != nil {
 		return auth.AuthState{}, fmt.Errorf("auth state of %s: %w", id, notFound(err))
 	}
@@ -86,7 +88,10 @@ func (db *DB) authStateStmt(ctx context.Context) (*sql.Stmt, error) {
 	db.authMu.Lock()
 	defer db.authMu.Unlock()
 	if db.authStmt == nil {
-		stmt, err := db.reader.PrepareContext(ctx, `SELECT role, disabled, token_version FROM users WHERE id = ?`)
+		stmt, err := db.reader.PrepareContext(ctx, `
+			SELECT u.role, u.disabled, u.token_version, ?1 <> '' AND NOT EXISTS (
+				SELECT 1 FROM auth_families f WHERE f.id = ?1 AND f.user_id = u.id AND f.revoked_at IS NULL)
+			FROM users u WHERE u.id = ?2`)
 		if err != nil {
 			return nil, fmt.Errorf("prepare auth state: %w", err)
 		}
@@ -105,18 +110,33 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) 
 	return u, nil
 }
 
-// UpdateProfile replaces the username and profile and returns the user as stored.
-func (db *DB) UpdateProfile(ctx context.Context, id, username string, p auth.Profile, now time.Time) (auth.User, error) {
+// UpdateProfile replaces the username and profile while the stored version is
+// still version, and returns the user as stored. The condition is in the
+// UPDATE itself, so of two writers based on one version exactly one matches.
+func (db *DB) UpdateProfile(ctx context.Context, id string, version int64, username string, p auth.Profile, now time.Time) (auth.User, error) {
 	u, err := scanUser(db.writer.QueryRowContext(ctx, `
 		UPDATE users SET username = ?, display_name = ?, bio = ?, avatar_media_id = ?, language = ?,
-			birth_year = ?, break_reminder_minutes = ?, daily_limit_minutes = ?, updated_at = ?
-		WHERE id = ? RETURNING `+userColumns,
+			birth_year = ?, break_reminder_minutes = ?, daily_limit_minutes = ?, following_visible = ?,
+			version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ? RETURNING `+userColumns,
 		username, p.DisplayName, p.Bio, p.AvatarMediaID, p.Language,
-		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, formatTime(now), id))
+		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, p.FollowingVisible, formatTime(now), id, version))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = db.changedOrGone(ctx, id)
+	}
 	if err != nil {
 		return auth.User{}, fmt.Errorf("update profile of %s: %w", id, notFound(constraintErr(err)))
 	}
 	return u, nil
+}
+
+// changedOrGone explains a conditional update that matched no row.
+func (db *DB) changedOrGone(ctx context.Context, id string) error {
+	var one int
+	if err := db.writer.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = ?`, id).Scan(&one); err != nil {
+		return notFound(err)
+	}
+	return auth.ErrPreconditionFailed
 }
 
 // SetPasswordHash stores a new hash, bumping the token version when asked.
@@ -126,7 +146,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, id, hash string, bumpVersion 
 		bump = 1
 	}
 	res, err := db.writer.ExecContext(ctx,
-		`UPDATE users SET password_hash = ?, token_version = token_version + ?, updated_at = ? WHERE id = ?`,
+		`UPDATE users SET password_hash = ?, token_version = token_version + ?, version = version + 1, updated_at = ? WHERE id = ?`,
 		hash, bump, formatTime(now), id)
 	if err := oneRow(res, err); err != nil {
 		return fmt.Errorf("set password of %s: %w", id, err)
@@ -149,7 +169,7 @@ func (db *DB) AdminUpdate(ctx context.Context, id string, role *access.Role, dis
 	}
 	u, err := scanUser(db.writer.QueryRowContext(ctx, `
 		UPDATE users SET role = coalesce(?, role), disabled = coalesce(?, disabled),
-			token_version = token_version + 1, updated_at = ?
+			token_version = token_version + 1, version = version + 1, updated_at = ?
 		WHERE id = ? RETURNING `+userColumns,
 		roleArg, disabledArg, formatTime(now), id))
 	if err != nil {
@@ -161,7 +181,7 @@ func (db *DB) AdminUpdate(ctx context.Context, id string, role *access.Role, dis
 // BumpTokenVersion invalidates every access token of the user.
 func (db *DB) BumpTokenVersion(ctx context.Context, id string, now time.Time) error {
 	res, err := db.writer.ExecContext(ctx,
-		`UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE id = ?`, formatTime(now), id)
+		`UPDATE users SET token_version = token_version + 1, version = version + 1, updated_at = ? WHERE id = ?`, formatTime(now), id)
 	if err := oneRow(res, err); err != nil {
 		return fmt.Errorf("bump token version of %s: %w", id, err)
 	}

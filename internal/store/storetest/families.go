@@ -121,12 +121,12 @@ func testDeleteExpiredRefreshTokens(t *testing.T, s store.Store) {
 		tok.ExpiresAt = cutoff // not before the cutoff: kept
 		return tok
 	}
-	add := func(tok auth.RefreshToken) auth.RefreshToken {
+	// rotate makes tok the successor of prev in prev's family.
+	rotate := func(prev, tok auth.RefreshToken) {
 		t.Helper()
-		if err := s.AddRefreshToken(ctx, tok); err != nil {
-			t.Fatalf("AddRefreshToken: %v", err)
+		if ok, err := s.RotateRefreshToken(ctx, prev.ID, t0, tok); err != nil || !ok {
+			t.Fatalf("RotateRefreshToken = %v, %v", ok, err)
 		}
-		return tok
 	}
 	// Family a: all expired. Family b: one expired, one live. Family c: live.
 	fa := auth.Family{ID: id.New(t0), UserID: u.ID, CreatedAt: t0, LastUsedAt: t0}
@@ -142,8 +142,8 @@ func testDeleteExpiredRefreshTokens(t *testing.T, s store.Store) {
 			t.Fatalf("CreateFamily: %v", err)
 		}
 	}
-	add(gone[1])
-	add(kept[0])
+	rotate(gone[0], gone[1])
+	rotate(gone[2], kept[0])
 
 	n, err := s.DeleteExpiredRefreshTokens(ctx, cutoff)
 	if err != nil || n != int64(len(gone)) {

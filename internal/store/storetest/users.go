@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,9 +31,15 @@ func setAt(p *time.Time, want time.Time) bool { return p != nil && sameTime(*p, 
 // t0 is the base of every time in the account tests.
 var t0 = time.Date(2025, 6, 7, 8, 9, 10, 123456789, time.FixedZone("CEST", 2*3600))
 
-// newUser returns a distinct, fully populated user; i orders the IDs.
+// newUser returns a distinct, fully populated user; i orders the IDs. Its
+// following_visible is unset, true or false as i goes.
 func newUser(i int) auth.User {
 	now := t0.Add(time.Duration(i) * time.Millisecond)
+	var visible *bool
+	if i%3 != 0 {
+		v := i%3 == 1
+		visible = &v
+	}
 	return auth.User{
 		ID:           id.New(now),
 		Email:        fmt.Sprintf("user%d@example.com", i),
@@ -40,9 +47,11 @@ func newUser(i int) auth.User {
 		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$aGFzaA",
 		Role:         access.Learner,
 		TokenVersion: 1,
+		Version:      int64(10 + i),
 		Profile: auth.Profile{
 			DisplayName: fmt.Sprintf("User %d", i), Bio: "likes ✨ physics", AvatarMediaID: id.New(now),
 			Language: "pt-BR", BirthYear: 1990 + i%20, BreakReminderMinutes: 25, DailyLimitMinutes: 90,
+			FollowingVisible: visible,
 		},
 		CreatedAt: now,
 		UpdatedAt: now,
@@ -117,16 +126,17 @@ func testUserUpdateProfile(t *testing.T, s store.Store) {
 	other := mustCreate(t, s, newUser(2))
 
 	now := t0.Add(time.Hour)
+	hidden := false
 	p := auth.Profile{
 		DisplayName: "Ada L.", Bio: "new bio\nsecond line", AvatarMediaID: id.New(now), Language: "en",
-		BirthYear: 1815, BreakReminderMinutes: 15, DailyLimitMinutes: 0,
+		BirthYear: 1815, BreakReminderMinutes: 15, DailyLimitMinutes: 0, FollowingVisible: &hidden,
 	}
-	got, err := s.UpdateProfile(ctx, u.ID, "Ada", p, now)
+	got, err := s.UpdateProfile(ctx, u.ID, u.Version, "Ada", p, now)
 	if err != nil {
 		t.Fatalf("UpdateProfile: %v", err)
 	}
 	want := u
-	want.Username, want.Profile, want.UpdatedAt = "Ada", p, now
+	want.Username, want.Profile, want.UpdatedAt, want.Version = "Ada", p, now, u.Version+1
 	if diff := cmp.Diff(want, got, sameMicro); diff != "" {
 		t.Errorf("UpdateProfile returned (-want +got):\n%s", diff)
 	}
@@ -134,18 +144,78 @@ func testUserUpdateProfile(t *testing.T, s store.Store) {
 		t.Errorf("UserByID after UpdateProfile (-want +got):\n%s", diff)
 	}
 
-	// Changing the case of one's own username is not a clash.
-	if _, err := s.UpdateProfile(ctx, u.ID, "ADA", p, now); err != nil {
-		t.Errorf("UpdateProfile(own username, other case): %v", err)
+	// Changing the case of one's own username is not a clash; unsetting the
+	// following choice goes back to the default.
+	p.FollowingVisible = nil
+	if got, err := s.UpdateProfile(ctx, u.ID, want.Version, "ADA", p, now); err != nil || got.Profile.FollowingVisible != nil {
+		t.Errorf("UpdateProfile(own username, other case, no following choice) = %+v, %v", got.Profile, err)
 	}
-	if _, err := s.UpdateProfile(ctx, other.ID, "ada", other.Profile, now); !errors.Is(err, auth.ErrUsernameTaken) {
+	if _, err := s.UpdateProfile(ctx, other.ID, other.Version, "ada", other.Profile, now); !errors.Is(err, auth.ErrUsernameTaken) {
 		t.Errorf("UpdateProfile(taken username) = %v, want auth.ErrUsernameTaken", err)
 	}
-	if got := mustUser(t, s, other.ID); got.Username != other.Username {
-		t.Errorf("after the clash, username = %q, want %q unchanged", got.Username, other.Username)
+	if got := mustUser(t, s, other.ID); got.Username != other.Username || got.Version != other.Version {
+		t.Errorf("after the clash, username %q version %d, want %q %d unchanged", got.Username, got.Version, other.Username, other.Version)
 	}
-	if _, err := s.UpdateProfile(ctx, id.New(now), "ghost", p, now); !errors.Is(err, auth.ErrNotFound) {
+	if _, err := s.UpdateProfile(ctx, id.New(now), 1, "ghost", p, now); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("UpdateProfile(unknown) = %v, want auth.ErrNotFound", err)
+	}
+}
+
+// testUserUpdateProfileConditional checks the optimistic concurrency /me relies
+// on: an update names the version it was based on, a stale one changes nothing,
+// and of concurrent updates based on one version exactly one is written.
+func testUserUpdateProfileConditional(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	u := mustCreate(t, s, newUser(1))
+	now := t0.Add(time.Hour)
+	if _, err := s.UpdateProfile(ctx, u.ID, u.Version-1, "stale", u.Profile, now); !errors.Is(err, auth.ErrPreconditionFailed) {
+		t.Errorf("UpdateProfile(stale version) = %v, want auth.ErrPreconditionFailed", err)
+	}
+	if got := mustUser(t, s, u.ID); got.Username != u.Username || got.Version != u.Version {
+		t.Errorf("a refused update wrote: username %q version %d", got.Username, got.Version)
+	}
+
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			p := u.Profile
+			p.DisplayName = fmt.Sprintf("writer %d", i)
+			_, errs[i] = s.UpdateProfile(ctx, u.ID, u.Version, u.Username, p, now)
+		})
+	}
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Errorf("writers %d and %d both updated version %d", winner, i, u.Version)
+		case err == nil:
+			winner = i
+		case !errors.Is(err, auth.ErrPreconditionFailed):
+			t.Errorf("writer %d: %v, want nil or auth.ErrPreconditionFailed", i, err)
+		}
+	}
+	got := mustUser(t, s, u.ID)
+	if winner < 0 || got.Profile.DisplayName != fmt.Sprintf("writer %d", winner) || got.Version != u.Version+1 {
+		t.Errorf("after the race: winner %d, stored %q at version %d; want the winner's name at %d", winner, got.Profile.DisplayName, got.Version, u.Version+1)
+	}
+
+	// Every other write to the account moves the version too.
+	role := access.Creator
+	for name, write := range map[string]func() error{
+		"SetPasswordHash":  func() error { return s.SetPasswordHash(ctx, u.ID, "rehashed", false, now) },
+		"BumpTokenVersion": func() error { return s.BumpTokenVersion(ctx, u.ID, now) },
+		"AdminUpdate":      func() error { _, err := s.AdminUpdate(ctx, u.ID, &role, nil, now); return err },
+	} {
+		before := mustUser(t, s, u.ID).Version
+		if err := write(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if after := mustUser(t, s, u.ID).Version; after != before+1 {
+			t.Errorf("%s moved the version from %d to %d, want %d", name, before, after, before+1)
+		}
 	}
 }
 
@@ -199,7 +269,7 @@ func testUserAdminUpdate(t *testing.T, s store.Store) {
 		t.Fatalf("AdminUpdate(role): %v", err)
 	}
 	want := u
-	want.Role, want.TokenVersion, want.UpdatedAt = access.Moderator, u.TokenVersion+1, now
+	want.Role, want.TokenVersion, want.Version, want.UpdatedAt = access.Moderator, u.TokenVersion+1, u.Version+1, now
 	if diff := cmp.Diff(want, got, sameMicro); diff != "" {
 		t.Errorf("AdminUpdate(role) (-want +got):\n%s", diff)
 	}
@@ -208,7 +278,7 @@ func testUserAdminUpdate(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("AdminUpdate(disabled): %v", err)
 	}
-	want.Disabled, want.TokenVersion = true, want.TokenVersion+1
+	want.Disabled, want.TokenVersion, want.Version = true, want.TokenVersion+1, want.Version+1
 	if diff := cmp.Diff(want, got, sameMicro); diff != "" {
 		t.Errorf("AdminUpdate(disabled) (-want +got):\n%s", diff)
 	}
@@ -218,7 +288,7 @@ func testUserAdminUpdate(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("AdminUpdate(both): %v", err)
 	}
-	want.Role, want.Disabled, want.TokenVersion = access.Admin, false, want.TokenVersion+1
+	want.Role, want.Disabled, want.TokenVersion, want.Version = access.Admin, false, want.TokenVersion+1, want.Version+1
 	if diff := cmp.Diff(want, got, sameMicro); diff != "" {
 		t.Errorf("AdminUpdate(both) (-want +got):\n%s", diff)
 	}
