@@ -151,7 +151,7 @@ type SearchHit struct {
 
 // SearchQuery is a full-text search over published items.
 type SearchQuery struct {
-	Terms  []string // plain words, already split and cleaned
+	Terms  []string // plain words, as SearchTerms makes them; the stores only quote them
 	Offset int      // search pages by offset: ranks are not stable keys
 	Limit  int
 }

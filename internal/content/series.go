@@ -108,15 +108,13 @@ func (s *Service) SetEpisodes(ctx context.Context, a Actor, seriesID string, ite
 	for _, it := range items {
 		own[it.ID] = it.CreatorID == a.UserID
 	}
-	seen := map[string]bool{}
+	if dup := RepeatedID(itemIDs); dup != "" {
+		return Series{}, fault.Invalidf("item_ids", "an item appears twice: %s", dup)
+	}
 	for _, itemID := range itemIDs {
-		switch {
-		case seen[itemID]:
-			return Series{}, fault.Invalidf("item_ids", "an item appears twice: %s", itemID)
-		case !own[itemID]:
+		if !own[itemID] {
 			return Series{}, fault.Invalidf("item_ids", "no item of yours has the id %s", itemID)
 		}
-		seen[itemID] = true
 	}
 	if err := s.store.SetEpisodes(ctx, seriesID, itemIDs, s.now().UTC()); err != nil {
 		return Series{}, err

@@ -3,8 +3,6 @@ package content
 import (
 	"context"
 	"errors"
-	"strings"
-	"unicode"
 
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/fault"
@@ -69,30 +67,6 @@ func (s *Service) Edges(ctx context.Context, q EdgeQuery) ([]Edge, bool, error) 
 // Blocked lists the creators a blocked.
 func (s *Service) Blocked(ctx context.Context, userID string) ([]Edge, error) {
 	return s.store.Blocked(ctx, userID)
-}
-
-// Limits of a search.
-const (
-	maxSearchTerms   = 10
-	maxSearchTermLen = 50
-)
-
-// SearchTerms splits a query into plain words: letters and digits only, so
-// punctuation and operators are never syntax.
-func SearchTerms(q string) []string {
-	var terms []string
-	for _, f := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}) {
-		if len([]rune(f)) > maxSearchTermLen {
-			f = string([]rune(f)[:maxSearchTermLen])
-		}
-		terms = append(terms, f)
-		if len(terms) == maxSearchTerms {
-			break
-		}
-	}
-	return terms
 }
 
 // Search finds published items.

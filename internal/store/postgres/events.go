@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lyolearn/lyo/internal/events"
-	"github.com/lyolearn/lyo/internal/store/query"
 )
 
 var _ events.Store = (*DB)(nil)
@@ -41,7 +40,7 @@ const insertEventsSQL = `
 // item order (learner rows, then item rows) so concurrent batches cannot
 // deadlock. fold is not called when nothing is new.
 func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fold func(fresh []events.Event) events.Deltas) ([]bool, error) {
-	first, err := query.FirstOfEach(userID, evs)
+	first, err := events.FirstOfEach(userID, evs)
 	if err != nil {
 		return nil, fmt.Errorf("ingest events of %s: %w", userID, err)
 	}

@@ -36,7 +36,7 @@ ORDER BY page.rank DESC, i.id DESC`
 // transcript. Every word must match; the last one may be the start of a word, so
 // results follow a query as it is typed. Accents and case do not matter.
 func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.SearchHit, error) {
-	tsq := tsQuery(query.SearchTerms(q.Terms))
+	tsq := tsQuery(q.Terms)
 	if tsq == "" {
 		return []content.SearchHit{}, nil
 	}

@@ -122,8 +122,8 @@ func (db *DB) ListSeries(ctx context.Context, creatorID string, statuses []conte
 // An item that was an episode of another series moves to this one. The series
 // row's lock, taken first, queues concurrent calls for one series.
 func (db *DB) SetEpisodes(ctx context.Context, seriesID string, itemIDs []string, now time.Time) error {
-	if err := query.DistinctIDs(itemIDs); err != nil {
-		return fmt.Errorf("set episodes of %s: %w", seriesID, err)
+	if dup := content.RepeatedID(itemIDs); dup != "" {
+		return fmt.Errorf("set episodes of %s: item %s listed twice: %w", seriesID, dup, content.ErrConflict)
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE series SET updated_at = $1 WHERE id = $2`, now.UTC(), seriesID)

@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lyolearn/lyo/internal/content"
-	"github.com/lyolearn/lyo/internal/store/query"
 )
 
 // Topics returns the whole taxonomy ordered by slug (bytes: the column is COLLATE "C").
@@ -53,7 +52,7 @@ func (db *DB) EnsureTopics(ctx context.Context, topics []content.Topic) error {
 
 func ensureTopic(ctx context.Context, tx pgx.Tx, t content.Topic) error {
 	if t.Name == "" {
-		t.Name = query.TopicName(t.Slug)
+		t.Name = content.TopicName(t.Slug)
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO topics (slug, name, parent) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING`,
 		t.Slug, t.Name, t.Parent); err != nil {

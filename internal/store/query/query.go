@@ -1,5 +1,7 @@
-// Package query holds the rules both engines apply to list queries, so that a page
-// has the same size and a search matches the same rows on SQLite and PostgreSQL.
+// Package query holds the SQL helpers both engines share: page sizes, LIKE
+// patterns, the JSON forms of columns. Domain rules (how a search splits words,
+// what a topic created on the fly is called, which events of a batch count) live
+// in their domains.
 package query
 
 import "strings"

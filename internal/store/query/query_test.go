@@ -1,7 +1,6 @@
 package query
 
 import (
-	"slices"
 	"testing"
 )
 
@@ -25,44 +24,6 @@ func TestContains(t *testing.T) {
 	} {
 		if got := Contains(tc.in); got != tc.want {
 			t.Errorf("Contains(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestSearchTerms(t *testing.T) {
-	many := make([]string, MaxSearchTerms+5)
-	for i := range many {
-		many[i] = "w"
-	}
-	for _, tc := range []struct {
-		in   []string
-		want []string
-	}{
-		{nil, nil},
-		{[]string{"", " ", `"`, "*", "()", "'", `\`, ":", "-", "\u0301"}, nil},
-		{[]string{"go", "Café"}, []string{"go", "Café"}},
-		{[]string{`"quoted"`, "pre*", "a:b", "it's", "foo-bar", `back\slash`}, []string{"quoted", "pre", "a", "b", "it", "s", "foo", "bar", "back", "slash"}},
-		{[]string{"cafe\u0301", "日本語", "x2", "हिन्दी"}, []string{"cafe\u0301", "日本語", "x2", "हिन्दी"}},
-		{[]string{"OR", "NEAR", "AND"}, []string{"OR", "NEAR", "AND"}}, // quoted by the engines, so plain words
-		{many, many[:MaxSearchTerms]},
-	} {
-		if got := SearchTerms(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("SearchTerms(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestTopicName(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"machine-learning", "Machine learning"},
-		{"go", "Go"},
-		{"über-physik", "Über physik"},
-		{"a--b_", "A b"},
-		{"-", "-"},
-		{"", ""},
-	} {
-		if got := TopicName(tc.in); got != tc.want {
-			t.Errorf("TopicName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

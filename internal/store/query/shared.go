@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/lyolearn/lyo/internal/auth"
-	"github.com/lyolearn/lyo/internal/content"
 )
 
 // MarshalDetails returns an audit entry's details as JSON text (pgx sends the bytes
@@ -46,18 +45,6 @@ func FillToken(t *auth.RefreshToken, familyID, userID string) error {
 	if t.FamilyID != familyID || t.UserID != userID {
 		return fmt.Errorf("refresh token %s names family %s of user %s, want family %s of user %s",
 			t.ID, t.FamilyID, t.UserID, familyID, userID)
-	}
-	return nil
-}
-
-// DistinctIDs reports content.ErrConflict when an ID appears twice.
-func DistinctIDs(ids []string) error {
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if seen[id] {
-			return fmt.Errorf("item %s listed twice: %w", id, content.ErrConflict)
-		}
-		seen[id] = true
 	}
 	return nil
 }

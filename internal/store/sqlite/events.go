@@ -10,7 +10,6 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/lyolearn/lyo/internal/events"
-	"github.com/lyolearn/lyo/internal/store/query"
 )
 
 var _ events.Store = (*DB)(nil)
@@ -30,7 +29,7 @@ const eventColumns = `client_id, type, item_id, at, received_at, session_id, wat
 // (whose thousands of placeholders take about a millisecond to parse each time)
 // and 40% less than unpacking one JSON parameter with json_each.
 func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fold func(fresh []events.Event) events.Deltas) ([]bool, error) {
-	first, err := query.FirstOfEach(userID, evs)
+	first, err := events.FirstOfEach(userID, evs)
 	if err != nil {
 		return nil, fmt.Errorf("ingest events of %s: %w", userID, err)
 	}

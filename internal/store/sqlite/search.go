@@ -33,7 +33,7 @@ ORDER BY page.score, i.id DESC`
 // transcript. Every word must match; the last one may be the start of a word, so
 // results follow a query as it is typed. Accents and case do not matter.
 func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.SearchHit, error) {
-	match := ftsQuery(query.SearchTerms(q.Terms))
+	match := ftsQuery(q.Terms)
 	if match == "" {
 		return []content.SearchHit{}, nil
 	}

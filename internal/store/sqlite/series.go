@@ -132,8 +132,8 @@ func (db *DB) ListSeries(ctx context.Context, creatorID string, statuses []conte
 // content.ErrConflict for an item listed twice, either way changing nothing.
 // An item that was an episode of another series moves to this one.
 func (db *DB) SetEpisodes(ctx context.Context, seriesID string, itemIDs []string, now time.Time) error {
-	if err := query.DistinctIDs(itemIDs); err != nil {
-		return fmt.Errorf("set episodes of %s: %w", seriesID, err)
+	if dup := content.RepeatedID(itemIDs); dup != "" {
+		return fmt.Errorf("set episodes of %s: item %s listed twice: %w", seriesID, dup, content.ErrConflict)
 	}
 	list, err := json.Marshal(append([]string{}, itemIDs...)) // [] rather than null
 	if err != nil {

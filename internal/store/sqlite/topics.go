@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/lyolearn/lyo/internal/content"
-	"github.com/lyolearn/lyo/internal/store/query"
 )
 
 // Topics returns the whole taxonomy ordered by slug (bytes, as PostgreSQL's "C").
@@ -49,7 +48,7 @@ func (db *DB) EnsureTopics(ctx context.Context, topics []content.Topic) error {
 
 func ensureTopic(ctx context.Context, tx *sql.Tx, t content.Topic) error {
 	if t.Name == "" {
-		t.Name = query.TopicName(t.Slug)
+		t.Name = content.TopicName(t.Slug)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO topics (slug, name, parent) VALUES (?, ?, ?) ON CONFLICT (slug) DO NOTHING`,
 		t.Slug, t.Name, t.Parent); err != nil {

@@ -43,11 +43,14 @@ func hitIDs(hits []content.SearchHit) []string {
 	return out
 }
 
-// found returns the IDs of what the terms find, sorted, for checks of which items
-// match rather than of their order.
-func found(t *testing.T, cs content.Store, terms ...string) []string {
+// words splits a query as the catalogue does before it asks a store.
+func words(q ...string) []string { return content.SearchTerms(strings.Join(q, " ")) }
+
+// found returns the IDs of what the query finds, sorted, for checks of which
+// items match rather than of their order.
+func found(t *testing.T, cs content.Store, query ...string) []string {
 	t.Helper()
-	ids := hitIDs(mustSearch(t, cs, content.SearchQuery{Terms: terms}))
+	ids := hitIDs(mustSearch(t, cs, content.SearchQuery{Terms: words(query...)}))
 	slices.Sort(ids)
 	return ids
 }
@@ -185,7 +188,8 @@ func testSearchFollowsWrites(t *testing.T, s store.Store) {
 	}
 }
 
-// Terms reach the store cleaned, but no term may ever be syntax or fail a search.
+// Terms reach the store as content.SearchTerms makes them: whatever the query, no
+// word may be syntax or fail a search.
 func testSearchHostileTerms(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	cs := catalog(t, s)
@@ -200,7 +204,7 @@ func testSearchHostileTerms(t *testing.T, s store.Store) {
 	}
 	for _, term := range hostile {
 		for _, terms := range [][]string{{term}, {"punctuation", term}, {term, "punctuation"}} {
-			if _, err := cs.Search(ctx, content.SearchQuery{Terms: terms}); err != nil {
+			if _, err := cs.Search(ctx, content.SearchQuery{Terms: words(terms...)}); err != nil {
 				t.Errorf("Search(%q) = %v, want no error", terms, err)
 			}
 		}
