@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
@@ -15,7 +16,10 @@ import (
 // these adapters are the whole of their acquaintance.
 
 // directory answers the catalogue's questions about users from the accounts domain.
-type directory struct{ auth *auth.Service }
+type directory struct {
+	auth *auth.Service
+	now  func() time.Time
+}
 
 func (d directory) UserRole(ctx context.Context, userID string) (access.Role, error) {
 	u, err := d.auth.Me(ctx, userID)
@@ -29,6 +33,22 @@ func (d directory) UserRole(ctx context.Context, userID string) (access.Role, er
 		return "", fmt.Errorf("user %s is disabled: %w", userID, content.ErrNotFound)
 	}
 	return u.Role, nil
+}
+
+// FollowingVisible is the user's choice, or the default by age until they make
+// one; a disabled account's list is as absent as the account.
+func (d directory) FollowingVisible(ctx context.Context, userID string) (bool, error) {
+	u, err := d.auth.Me(ctx, userID)
+	if errors.Is(err, auth.ErrNotFound) {
+		return false, fmt.Errorf("user %s: %w", userID, content.ErrNotFound)
+	}
+	if err != nil {
+		return false, err
+	}
+	if u.Disabled {
+		return false, fmt.Errorf("user %s is disabled: %w", userID, content.ErrNotFound)
+	}
+	return u.Profile.ShowsFollowing(d.now()), nil
 }
 
 // catalog tells ingestion about items, straight from the catalogue's store:

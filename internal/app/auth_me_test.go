@@ -79,3 +79,67 @@ func (c *client) conditional(method, path string, body any, header, value string
 	cc.header = map[string]string{header: value}
 	return cc.do(method, path, body)
 }
+
+// TestFollowingVisibility checks that whom someone follows is theirs to show:
+// hidden by default for minors, shown by default for others, a 404 for anyone
+// else while hidden, and always visible to its owner.
+func TestFollowingVisibility(t *testing.T) {
+	spec := loadSpec(t)
+	forEachEngine(t, func(t *testing.T, dbURL string) {
+		clk := newClock()
+		c := newClient(t, authServer(t, dbURL, clk, nil), spec)
+		creator := c.createUser("creator@example.com", "correct horse battery", "creator")
+		ada := c.as(c.register("ada@example.com", "correct horse battery").AccessToken)
+		mia := c.as(c.register("mia@example.com", "correct horse battery").AccessToken)
+		bob := c.as(c.register("bob@example.com", "correct horse battery").AccessToken)
+		for _, who := range []*client{ada, mia} {
+			want(t, who.do("POST", "/api/v1/creators/"+creator.User.ID+"/follow", nil), 204, nil)
+		}
+		var u map[string]any
+		want(t, mia.do("PATCH", "/api/v1/me", map[string]any{"birth_year": clk.Now().Year() - 14}), 200, &u)
+		if u["following_visible"] != false || u["is_minor"] != true {
+			t.Errorf("a minor's /me: following_visible %v, is_minor %v; want false, true", u["following_visible"], u["is_minor"])
+		}
+		miaID := u["id"].(string)
+		want(t, ada.do("GET", "/api/v1/me", nil), 200, &u)
+		if u["following_visible"] != true {
+			t.Errorf("an adult's default following_visible = %v, want true", u["following_visible"])
+		}
+		adaID := u["id"].(string)
+
+		count := func(viewer *client, userID string, status int) int {
+			t.Helper()
+			var page struct {
+				Items []map[string]any `json:"items"`
+			}
+			w := viewer.do("GET", "/api/v1/users/"+userID+"/following", nil)
+			if status != 200 {
+				want(t, w, status, nil)
+				return -1
+			}
+			want(t, w, 200, &page)
+			return len(page.Items)
+		}
+		if n := count(bob, adaID, 200); n != 1 {
+			t.Errorf("an adult's list by default: %d items, want 1", n)
+		}
+		count(bob, miaID, 404)
+		if n := count(mia, miaID, 200); n != 1 {
+			t.Errorf("a minor's own hidden list: %d items, want 1", n)
+		}
+
+		want(t, ada.do("PATCH", "/api/v1/me", map[string]any{"following_visible": false}), 200, &u)
+		if u["following_visible"] != false {
+			t.Errorf("after hiding, following_visible = %v", u["following_visible"])
+		}
+		count(bob, adaID, 404)
+		if n := count(ada, adaID, 200); n != 1 {
+			t.Errorf("the owner's own hidden list: %d items, want 1", n)
+		}
+		want(t, mia.do("PATCH", "/api/v1/me", map[string]any{"following_visible": true}), 200, nil)
+		if n := count(bob, miaID, 200); n != 1 {
+			t.Errorf("a minor's list shown by choice: %d items, want 1", n)
+		}
+		count(bob, "no-such-user", 404)
+	})
+}

@@ -143,7 +143,7 @@ func (s *server) wireServices(ctx context.Context) error {
 	hasher := password.NewHasher(params, runtime.GOMAXPROCS(0))
 	s.auth = auth.NewService(s.db, hasher, issuer, s.log, auth.Options{RefreshTTL: cfg.RefreshTokenTTL, Now: s.now})
 	s.events = events.NewService(s.db, catalog{s.db}, events.Options{MaxBatch: cfg.EventsMaxBatch, Retention: cfg.EventsRetention, Now: s.now})
-	s.content = content.NewService(s.db, directory{s.auth}, s.events, s.now)
+	s.content = content.NewService(s.db, directory{s.auth, s.now}, s.events, s.now)
 	s.auth.RegisterData(auth.DataPart{Name: "content", Export: s.content.Export, Delete: s.content.DeleteUserData})
 	s.auth.RegisterData(auth.DataPart{Name: "activity", Export: s.events.Export, Delete: s.events.DeleteUserData})
 

@@ -225,7 +225,13 @@ func (h *Handlers) follows(following bool) httpx.HandlerFunc {
 		} else {
 			q.CreatorID = r.PathValue("id")
 		}
-		edges, more, err := h.svc.Edges(r.Context(), q)
+		var edges []Edge
+		var more bool
+		if following {
+			edges, more, err = h.svc.Following(r.Context(), actor(r), q)
+		} else {
+			edges, more, err = h.svc.Edges(r.Context(), q)
+		}
 		if err != nil {
 			return err
 		}

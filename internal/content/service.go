@@ -15,6 +15,9 @@ import (
 type Directory interface {
 	// UserRole returns a user's role; ErrNotFound-wrapping error when absent.
 	UserRole(ctx context.Context, userID string) (access.Role, error)
+	// FollowingVisible reports whether others may list whom userID follows
+	// (the user's choice); ErrNotFound-wrapping error when absent.
+	FollowingVisible(ctx context.Context, userID string) (bool, error)
 }
 
 // Progress answers which items a learner has completed (the events domain).

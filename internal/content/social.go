@@ -3,6 +3,7 @@ package content
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/fault"
@@ -62,6 +63,21 @@ func (s *Service) Edges(ctx context.Context, q EdgeQuery) ([]Edge, bool, error) 
 		return edges[:limit], true, nil
 	}
 	return edges, false, nil
+}
+
+// Following pages whom q.UserID follows, as a sees it: someone else's list is
+// ErrNotFound while its owner keeps it hidden, like other cross-user refusals.
+func (s *Service) Following(ctx context.Context, a Actor, q EdgeQuery) ([]Edge, bool, error) {
+	if q.UserID != a.UserID {
+		visible, err := s.users.FollowingVisible(ctx, q.UserID)
+		if err != nil {
+			return nil, false, err
+		}
+		if !visible {
+			return nil, false, fmt.Errorf("following of %s is hidden: %w", q.UserID, ErrNotFound)
+		}
+	}
+	return s.Edges(ctx, q)
 }
 
 // Blocked lists the creators a blocked.
