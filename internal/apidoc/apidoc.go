@@ -12,6 +12,8 @@ import (
 	"encoding/base64"
 	"net/http"
 	"time"
+
+	"github.com/lyolearn/lyo/internal/httpx"
 )
 
 //go:embed base.yaml static
@@ -81,8 +83,7 @@ func ServeAsset(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("asset")
 	ct, ok := assets[name]
 	if !ok {
-		http.NotFound(w, r)
-		return nil
+		return httpx.Errorf(http.StatusNotFound, "not_found", "no documentation asset %q", name)
 	}
 	return serveFile(w, r, "static/"+name, ct)
 }

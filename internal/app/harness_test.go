@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -103,32 +104,42 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// apiSpec loads the served OpenAPI document once per test.
+// apiSpec is the served OpenAPI document, loaded for validation.
 type apiSpec struct {
 	doc    *openapi3.T
 	router routers.Router
 }
 
+// loadSpec returns the served document, loaded and validated once per test
+// binary: loading it takes a while under the race detector, and nothing changes
+// it after loading.
 func loadSpec(t *testing.T) *apiSpec {
 	t.Helper()
-	docs, err := apiDocs()
+	spec, err := sharedSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(docs.Document())
+	return spec
+}
+
+var sharedSpec = sync.OnceValues(func() (*apiSpec, error) {
+	docs, err := apiDocs()
 	if err != nil {
-		t.Fatalf("load OpenAPI document: %v", err)
+		return nil, err
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(docs.Document())
+	if err != nil {
+		return nil, fmt.Errorf("load OpenAPI document: %w", err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("the OpenAPI document is invalid: %v", err)
+		return nil, fmt.Errorf("the OpenAPI document is invalid: %w", err)
 	}
 	r, err := legacy.NewRouter(doc)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return &apiSpec{doc: doc, router: r}
-}
+	return &apiSpec{doc: doc, router: r}, nil
+})
 
 // check validates a response against the document: the route must be documented,
 // the status listed, and a JSON body must match its schema.

@@ -17,11 +17,36 @@ function resolve(doc, schema) {
   return schema || {};
 }
 
+// inline renders `code` and **strong** spans of a description, as text nodes only.
+function inline(text) {
+  const out = [];
+  for (const part of text.split(/(`[^`]+`|\*\*[^*]+\*\*)/)) {
+    if (part.startsWith("`") && part.endsWith("`") && part.length > 1) out.push(el("code", {}, part.slice(1, -1)));
+    else if (part.startsWith("**") && part.endsWith("**") && part.length > 3) out.push(el("strong", {}, part.slice(2, -2)));
+    else if (part) out.push(document.createTextNode(part));
+  }
+  return out;
+}
+
+// paragraphs splits a description on blank lines.
+function paragraphs(text) {
+  return (text || "").split(/\n\s*\n/).filter((p) => p.trim()).map((p) => el("p", {}, ...inline(p.trim())));
+}
+
+// access says who may call an operation, from its security requirement.
+function access(doc, op) {
+  const sec = op.security || doc.security || [];
+  if (sec.length === 0) return "no token needed";
+  const roles = Object.values(sec[0])[0] || [];
+  return roles.length ? "access token, role " + roles.join(", ") + " or above" : "access token";
+}
+
 // example builds a small sample value from a schema, for reading, not for sending.
 function example(doc, schema, depth) {
   schema = resolve(doc, schema);
   if (depth > 4) return "…";
   if (schema.example !== undefined) return schema.example;
+  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s) => example(doc, s, depth + 1)));
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
   if (schema.enum) return schema.enum[0];
   if (type === "object" || schema.properties) {
@@ -38,7 +63,7 @@ function example(doc, schema, depth) {
 
 function operation(doc, path, method, op) {
   const body = el("div");
-  if (op.description) body.append(el("p", {}, op.description));
+  body.append(...paragraphs(op.description), el("p", {}, el("em", {}, access(doc, op))));
   const params = (op.parameters || []).map((p) => resolve(doc, p));
   if (params.length) {
     const t = el("table", {}, el("tr", {}, el("th", {}, "parameter"), el("th", {}, "in"), el("th", {}, "description")));
@@ -48,11 +73,14 @@ function operation(doc, path, method, op) {
   const rb = op.requestBody && resolve(doc, op.requestBody);
   if (rb && rb.content) {
     const [ct, media] = Object.entries(rb.content)[0];
-    body.append(el("h4", {}, "Request body (" + ct + ")"), el("pre", {}, JSON.stringify(example(doc, media.schema, 0), null, 2)));
+    const sample = media.example !== undefined ? media.example : example(doc, media.schema, 0);
+    body.append(el("h4", {}, "Request body (" + ct + ")"), el("pre", {}, JSON.stringify(sample, null, 2)));
   }
   for (const [status, resp] of Object.entries(op.responses || {})) {
     const r = resolve(doc, resp);
     body.append(el("h4", {}, status + " " + (r.description || "")));
+    const headers = Object.keys(r.headers || {});
+    if (headers.length) body.append(el("p", {}, "Headers: ", ...headers.flatMap((h, i) => (i ? [", ", el("code", {}, h)] : [el("code", {}, h)]))));
     const media = r.content && Object.values(r.content)[0];
     if (media && media.schema) body.append(el("pre", {}, JSON.stringify(example(doc, media.schema, 0), null, 2)));
   }
@@ -65,7 +93,9 @@ function operation(doc, path, method, op) {
 async function main() {
   const doc = await (await fetch("/openapi.json")).json();
   document.getElementById("title").textContent = doc.info.title + " " + doc.info.version;
-  document.getElementById("summary").textContent = doc.info.description || "";
+  const summary = document.getElementById("summary");
+  summary.textContent = doc.info.summary || "";
+  summary.after(...paragraphs(doc.info.description));
   const byTag = new Map();
   for (const [path, item] of Object.entries(doc.paths || {})) {
     for (const [method, op] of Object.entries(item)) {
