@@ -1,6 +1,7 @@
 package app
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,31 @@ func TestTokenAnswersAreNotCachedAnd401sChallenge(t *testing.T) {
 			if !strings.HasPrefix(got, "Bearer ") || !strings.Contains(got, tc.challenge) {
 				t.Errorf("%s: WWW-Authenticate %q, want a Bearer challenge with %s", tc.name, got, tc.challenge)
 			}
+		}
+	})
+}
+
+// TestHostileTextAtSignIn sends what PostgreSQL cannot store (a NUL in the
+// email, a User-Agent that is not UTF-8) to the routes that need no token: each
+// is a client error or is stored cleaned, never a 500, on both engines.
+func TestHostileTextAtSignIn(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, dbURL string) {
+		s := newTestServer(t, testEnv(t, dbURL, nil))
+		c := newClient(t, s, nil)
+		c.register("ada@example.com", "correct horse battery")
+		for _, path := range []string{"/api/v1/auth/login", "/api/v1/auth/register"} {
+			w := c.do("POST", path, `{"email":"a\u0000@b.co","password":"correct horse battery"}`)
+			if w.Code < 400 || w.Code >= 500 {
+				t.Errorf("%s with a NUL in the email: %d %s, want a 4xx", path, w.Code, w.Body)
+			}
+		}
+		req := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(`{"email":"ada@example.com","password":"correct horse battery"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", "Lyo/1.0 \xff\xfe (broken)")
+		w := httptest.NewRecorder()
+		s.handler.ServeHTTP(w, req)
+		if w.Code != 200 {
+			t.Fatalf("login with a User-Agent that is not UTF-8: %d %s", w.Code, w.Body)
 		}
 	})
 }

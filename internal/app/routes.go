@@ -28,7 +28,7 @@ func (s *server) routes() {
 		httpx.Route{Method: "GET", Path: "/{$}", Access: httpx.Public, Handler: apidoc.ServeLanding},
 	)
 	rt.SetAuthorizer(s.auth.Authorizer())
-	auth.Mount(rt, s.auth, s.cursors, s.loginThrottle)
+	auth.Mount(rt, s.auth, s.cursors, loginThrottle{s})
 	flags.Mount(rt, s.flags, s.auth.Record, s.cursors)
 	content.Mount(rt, s.content, s.cursors)
 	events.Mount(rt, s.events, s.cursors)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -14,8 +15,17 @@ import (
 	"github.com/lyolearn/lyo/internal/httpx"
 )
 
-// Throttle refuses a key that has been tried too often (a *httpx.Error, 429).
-type Throttle func(ctx context.Context, key string) error
+// Throttle limits password guesses. Accounts are named by their normalised
+// email, whether or not one exists, so refusals reveal nothing. It must answer
+// even when the store behind it is down: a throttle that lets guesses through
+// unchecked is none.
+type Throttle interface {
+	// Admit decides, before any password is hashed, whether addr may try to
+	// sign in to account; its error (a 429) is the answer when not.
+	Admit(ctx context.Context, account string, addr netip.Addr) error
+	// Failed records a wrong password for account from addr.
+	Failed(ctx context.Context, account string, addr netip.Addr)
+}
 
 // Handlers serves the account routes.
 type Handlers struct {
@@ -174,17 +184,19 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	// Throttled per address and per account before any hashing, so a flood of
-	// guesses costs the server almost nothing.
+	// Throttled before any hashing, so a flood of guesses costs the server
+	// almost nothing; only wrong passwords count against an account.
+	account, addr := NormalizeEmail(in.Email), httpx.ClientIP(r.Context())
 	if h.loginThrottle != nil {
-		if err := h.loginThrottle(r.Context(), "ip:"+httpx.ClientIP(r.Context()).String()); err != nil {
-			return err
-		}
-		if err := h.loginThrottle(r.Context(), "account:"+NormalizeEmail(in.Email)); err != nil {
+		if err := h.loginThrottle.Admit(r.Context(), account, addr); err != nil {
 			return err
 		}
 	}
 	sess, err := h.svc.Login(r.Context(), in.Email, in.Password, r.UserAgent())
+	if errors.Is(err, ErrInvalidCredentials) && h.loginThrottle != nil {
+		// Recorded even when the client has gone: a guess is a guess.
+		h.loginThrottle.Failed(context.WithoutCancel(r.Context()), account, addr)
+	}
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/lyolearn/lyo/internal/access"
@@ -133,7 +134,11 @@ func (s *Service) CreateUser(ctx context.Context, email, pw, username string, ro
 // error after the same amount of hashing work.
 func (s *Service) Login(ctx context.Context, email, pw, userAgent string) (Session, error) {
 	email = NormalizeEmail(email)
-	u, err := s.store.UserByEmail(ctx, email)
+	var u User
+	err := ErrNotFound // no account can have an address that is not one
+	if validEmail(email) {
+		u, err = s.store.UserByEmail(ctx, email)
+	}
 	if errors.Is(err, ErrNotFound) {
 		s.hasher.DummyVerify(ctx)
 		return Session{}, ErrInvalidCredentials
@@ -164,7 +169,9 @@ func (s *Service) Login(ctx context.Context, email, pw, userAgent string) (Sessi
 // startSession opens a refresh-token family and issues the first pair.
 func (s *Service) startSession(ctx context.Context, u User, userAgent string) (Session, error) {
 	now := s.now().UTC()
-	fam := Family{ID: id.New(now), UserID: u.ID, UserAgent: truncate(userAgent, 200), CreatedAt: now, LastUsedAt: now}
+	// A header may hold bytes that are not UTF-8, which PostgreSQL will not store.
+	ua := truncate(strings.ToValidUTF8(strings.ReplaceAll(userAgent, "\x00", ""), "\uFFFD"), 200)
+	fam := Family{ID: id.New(now), UserID: u.ID, UserAgent: ua, CreatedAt: now, LastUsedAt: now}
 	raw, rt := s.newRefreshToken(fam, now)
 	if err := s.store.CreateFamily(ctx, fam, rt); err != nil {
 		return Session{}, fmt.Errorf("start session: %w", err)

@@ -16,7 +16,7 @@ import (
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 func validEmail(email string) bool {
-	if len(email) > 254 || strings.ContainsAny(email, " \t\r\n<>") {
+	if len(email) > 254 || strings.ContainsAny(email, " \t\r\n<>\x00") || !utf8.ValidString(email) {
 		return false
 	}
 	a, err := mail.ParseAddress(email)
