@@ -222,7 +222,7 @@ func TestAdminRoutesNeedAdmin(t *testing.T) {
 }
 
 func FuzzLoginBody(f *testing.F) {
-	for _, s := range []string{`{"email":"a@b.co","password":"12345678"}`, `{"email":1}`, `{`, `{"email":"a@b.co","password":"x","extra":1}`, `[]`, `null`, "\x00", `{"email":"` + strings.Repeat("a", 300) + `"}`} {
+	for _, s := range []string{`{"email":"a@b.co","password":"12345678"}`, `{"email":"a\u0000@b.co","password":"12345678"}`, "{\"email\":\"\xff@b.co\"}", `{"email":1}`, `{`, `{"email":"a@b.co","password":"x","extra":1}`, `[]`, `null`, "\x00", `{"email":"` + strings.Repeat("a", 300) + `"}`} {
 		f.Add(s)
 	}
 	s := newTestServer(f, testEnv(f, "", map[string]string{"LYO_RATE_LIMIT": "false"}))

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/lyolearn/lyo/internal/httpx"
 )
 
 // fuzzServer is one SQLite node with a creator's published item and a learner.
@@ -38,6 +40,8 @@ func FuzzEventBatch(f *testing.F) {
 		`{"events":[{"id":"b","type":"quiz_answer","item_id":"ITEM","answer":"q1-c1"}]}`,
 		`{"events":[{"id":"c","type":"view","item_id":"ITEM","at":"2026-13-45T99:00:00Z"}]}`,
 		`{"events":[{"id":"d","type":"like","item_id":"ITEM","watch_ms":-1,"position":1e99}]}`,
+		`{"events":[{"id":"n\u0000","type":"view","item_id":"ITEM"},{"id":"ok","type":"view","item_id":"ITEM"}]}`,
+		`{"events":[{"id":"n","type":"view","item_id":"ITEM\u0000"}]}`, "{\"events\":[{\"id\":\"\xff\",\"type\":\"view\",\"item_id\":\"ITEM\"}]}",
 		`{"events":null}`, `{"events":[null]}`, `{"events":[{}]}`, `[]`, `{`, `{"events":[{"id":"x","type":"view","item_id":"ITEM","extra":1}]}`,
 	} {
 		f.Add(strings.ReplaceAll(s, "ITEM", itemID))
@@ -56,7 +60,7 @@ func FuzzEventBatch(f *testing.F) {
 
 func FuzzSearch(f *testing.F) {
 	learner, _ := fuzzServer(f)
-	for _, s := range []string{"words", `"words`, "w*", "NEAR(a b)", "a OR b", "'", `\`, "ключ", "é", "a:b", strings.Repeat("x", 600)} {
+	for _, s := range []string{"words", `"words`, "w*", "NEAR(a b)", "a OR b", "'", `\`, "ключ", "é", "a:b", strings.Repeat("x", 600), "a\x00b", "\xff", "\xc3("} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
@@ -64,6 +68,9 @@ func FuzzSearch(f *testing.F) {
 		w := learner.do("GET", "/api/v1/search?q="+url.QueryEscape(q), nil)
 		if w.Code != 200 && w.Code != 400 && w.Code != 422 {
 			t.Fatalf("search %q answered %d: %s", q, w.Code, w.Body)
+		}
+		if !httpx.ValidText(q) && (w.Code != 400 || !strings.Contains(w.Body.String(), `"code":"invalid_parameter"`)) {
+			t.Fatalf("search for text no engine stores (%q) answered %d: %s", q, w.Code, w.Body)
 		}
 	})
 }

@@ -19,10 +19,10 @@ func (h *Handlers) listUsers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	uq := UserQuery{Search: q.Get("q"), Role: access.Role(q.Get("role")), Limit: limit}
 	if uq.Role != "" && !uq.Role.Valid() {
-		return httpx.Errorf(http.StatusBadRequest, "invalid_parameter", "role must be learner, creator, moderator or admin")
+		return httpx.BadParam("role", "must be learner, creator, moderator or admin")
 	}
 	if len(uq.Search) > 100 {
-		return httpx.Errorf(http.StatusBadRequest, "invalid_parameter", "q is longer than 100 characters")
+		return httpx.BadParam("q", "is longer than 100 characters")
 	}
 	if c := q.Get("cursor"); c != "" {
 		var pos idCursor

@@ -131,7 +131,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	iq := ItemQuery{CreatorID: q.Get("creator"), Topic: q.Get("topic"), Kind: Kind(q.Get("kind")), SeriesID: q.Get("series"), BeforeID: pos.ID, Limit: limit}
 	if iq.Kind != "" && !iq.Kind.Valid() {
-		return httpx.Errorf(http.StatusBadRequest, "invalid_parameter", "kind must be video, image, article, lesson or quiz")
+		return httpx.BadParam("kind", "must be video, image, article, lesson or quiz")
 	}
 	items, more, err := h.svc.List(r.Context(), actor(r), iq)
 	if err != nil {
@@ -174,7 +174,10 @@ func (h *Handlers) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query().Get("q")
 	if len(q) > 500 {
-		return httpx.Errorf(http.StatusBadRequest, "invalid_parameter", "q is longer than 500 characters")
+		return httpx.BadParam("q", "is longer than 500 characters")
+	}
+	if len(SearchTerms(q)) == 0 {
+		return httpx.BadParam("q", "is required: give at least one word to search for")
 	}
 	if pos.Query != "" && pos.Query != q {
 		return httpx.Errorf(http.StatusBadRequest, "invalid_cursor", "the cursor belongs to another search")

@@ -10,17 +10,41 @@ import (
 	"strings"
 )
 
+// DecodeOption changes how DecodeJSON reads a body.
+type DecodeOption func(*decodeOptions)
+
+type decodeOptions struct {
+	uncheckedText bool
+}
+
+// UncheckedText leaves strings holding NUL in the decoded value, for a route
+// that refuses them part by part with BadText (one bad event of a batch is
+// rejected alone; the batch is not refused whole).
+func UncheckedText() DecodeOption {
+	return func(o *decodeOptions) { o.uncheckedText = true }
+}
+
 // DecodeJSON reads the request body into dst, strictly: the content type must be
 // JSON, unknown fields and trailing data are refused, and a body over the route's
 // limit (set by the router) is a 413. Every failure is a 4xx *Error.
-func DecodeJSON(r *http.Request, dst any) error {
+//
+// Text is made safe for both engines: encoding/json already replaces invalid
+// UTF-8 (and lone surrogate escapes) with U+FFFD, and a string holding a NUL
+// (sent as \u0000) is a 422 naming its field, unless the route asks for
+// UncheckedText.
+func DecodeJSON(r *http.Request, dst any, opts ...DecodeOption) error {
+	var o decodeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return Errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json")
 		}
 	}
-	dec := json.NewDecoder(r.Body)
+	scan := &nulScanner{r: r.Body}
+	dec := json.NewDecoder(scan)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
@@ -31,6 +55,11 @@ func DecodeJSON(r *http.Request, dst any) error {
 			return decodeError(err)
 		}
 		return Errorf(http.StatusBadRequest, "malformed_json", "the body holds more than one JSON value")
+	}
+	if scan.seen && !o.uncheckedText {
+		if bad := BadText(dst); len(bad) > 0 {
+			return Invalid(bad...)
+		}
 	}
 	return nil
 }
@@ -43,6 +72,8 @@ func decodeError(err error) *Error {
 		invalidUE *json.InvalidUnmarshalError
 	)
 	switch {
+	case errors.As(err, new(*errBodyTooSlow)):
+		return bodyTimeout(err)
 	case errors.As(err, &tooLarge):
 		return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", tooLarge.Limit)
 	case errors.Is(err, io.EOF):

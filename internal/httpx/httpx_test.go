@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -101,6 +103,17 @@ func TestErrorsAreProblems(t *testing.T) {
 		{"wrong method", "DELETE", "/api/v1/things", "", 405, "method_not_allowed", nil},
 		{"doubled slashes", "GET", "//api//v1/things/1", "", 400, "invalid_path", nil},
 		{"dot segments", "GET", "/api/v1/../v1/things/1", "", 400, "invalid_path", nil},
+		{"trailing slash", "GET", "/api/v1/things/", "", 400, "invalid_path", nil},
+		{"invalid UTF-8 in the path", "GET", "/api/v1/things/%ff", "", 400, "invalid_path", nil},
+		{"NUL in the path", "GET", "/api/v1/things/a%00b", "", 400, "invalid_path", nil},
+		{"invalid UTF-8 in a query value", "GET", "/api/v1/things/1?q=%C3%28", "", 400, "invalid_parameter",
+			[]FieldError{{Field: "q", Message: "must be UTF-8 text without NUL characters"}}},
+		{"NUL in a query value", "GET", "/api/v1/things/1?q=a%00", "", 400, "invalid_parameter",
+			[]FieldError{{Field: "q", Message: "must be UTF-8 text without NUL characters"}}},
+		{"NUL in a body string", "POST", "/api/v1/things", `{"name":"a\u0000"}`, 422, "validation_failed",
+			[]FieldError{{Field: "name", Message: "must be UTF-8 text without NUL characters"}}},
+		{"NUL in a list", "POST", "/api/v1/things", `{"Tags":["ok","\u0000"]}`, 422, "validation_failed",
+			[]FieldError{{Field: "Tags[1]", Message: "must be UTF-8 text without NUL characters"}}},
 		{"malformed json", "POST", "/api/v1/things", `{"name":`, 400, "malformed_json", nil},
 		{"not json at all", "POST", "/api/v1/things", `name=x`, 400, "malformed_json", nil},
 		{"empty body", "POST", "/api/v1/things", ``, 400, "malformed_json", nil},
@@ -138,6 +151,89 @@ func TestErrorsAreProblems(t *testing.T) {
 				t.Errorf("the internal error is not in the log:\n%s", logs.String())
 			}
 		})
+	}
+}
+
+func TestTrailingSlashSuggestsThePath(t *testing.T) {
+	_, h := testStack(t, io.Discard)
+	w := do(h, "GET", "/api/v1/things/", "")
+	if p := problemOf(t, w); !strings.Contains(p.Detail, "did you mean /api/v1/things?") {
+		t.Errorf("detail %q does not suggest the canonical path", p.Detail)
+	}
+	if w := do(h, "GET", "/api/v1/things/1?q=caf%C3%A9", ""); w.Code != 200 {
+		t.Errorf("valid UTF-8 in the query: %d %s", w.Code, w.Body)
+	}
+}
+
+func TestDecodeKeepsTextSafe(t *testing.T) {
+	_, h := testStack(t, io.Discard)
+	// An escaped backslash before u0000 is text, not a NUL.
+	if w := do(h, "POST", "/api/v1/things", `{"name":"\\u0000"}`); w.Code != 201 || !strings.Contains(w.Body.String(), `\\u0000`) {
+		t.Errorf("escaped backslash: %d %s", w.Code, w.Body)
+	}
+	// encoding/json replaces invalid UTF-8 with U+FFFD: what is stored is text.
+	w := do(h, "POST", "/api/v1/things", "{\"name\":\"a\xffb\"}")
+	var got thing
+	if err := json.Unmarshal(w.Body.Bytes(), &got); w.Code != 201 || err != nil || got.Name != "a\uFFFDb" {
+		t.Errorf("invalid UTF-8: %d %q", w.Code, got.Name)
+	}
+}
+
+func TestNULFoundAcrossReads(t *testing.T) {
+	body := `{"name":"abc","Tags":["x\u0000"]}`
+	r := httptest.NewRequest("POST", "/", iotest.OneByteReader(strings.NewReader(body)))
+	var dst thing
+	err := DecodeJSON(r, &dst)
+	var he *Error
+	if !errors.As(err, &he) || he.Status != 422 || len(he.Fields) != 1 || he.Fields[0].Field != "Tags[0]" {
+		t.Fatalf("NUL read one byte at a time: %v", err)
+	}
+	r = httptest.NewRequest("POST", "/", strings.NewReader(body))
+	if err := DecodeJSON(r, &dst, UncheckedText()); err != nil {
+		t.Fatalf("UncheckedText still refused the body: %v", err)
+	}
+	if bad := BadText(dst); len(bad) != 1 || bad[0].Field != "Tags[0]" {
+		t.Errorf("BadText after an unchecked decode: %+v", bad)
+	}
+}
+
+func TestBadTextNamesJSONPaths(t *testing.T) {
+	type inner struct {
+		Label string          `json:"label"`
+		Raw   json.RawMessage `json:"raw"`
+	}
+	type Embedded struct {
+		Note string `json:"note"`
+	}
+	v := struct {
+		Embedded
+		Email   string            `json:"email,omitempty"`
+		Items   []inner           `json:"items"`
+		Ptr     *string           `json:"ptr"`
+		Meta    map[string]string `json:"meta"`
+		Skipped string            `json:"-"`
+		Plain   string
+	}{
+		Embedded: Embedded{Note: "n\x00"},
+		Email:    "a\x00@b.co",
+		Items:    []inner{{Label: "ok"}, {Label: "\xff", Raw: json.RawMessage(`"\u0000"`)}},
+		Meta:     map[string]string{"k": "\x00"},
+		Skipped:  "\x00",
+		Plain:    "\xc3",
+	}
+	bad := "\x00"
+	v.Ptr = &bad
+	var got []string
+	for _, f := range BadText(v) {
+		got = append(got, f.Field)
+	}
+	slices.Sort(got)
+	want := []string{"Plain", "email", "items[1].label", "meta.k", "note", "ptr"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+	if !ValidText("héllo, 世界") || ValidText("a\x00") || ValidText("\xed\xa0\x80") {
+		t.Error("ValidText disagrees with UTF-8 without NUL")
 	}
 }
 

@@ -89,12 +89,15 @@ type Router struct {
 	authorize Authorizer
 	limit     Limiter
 	fallback  http.Handler
+	bodyRate  BodyRate
 }
 
 type errMapping struct {
 	target error
+	match  func(error) bool // instead of target, for kinds no sentinel names
 	status int
 	code   string
+	detail string
 }
 
 // NewRouter makes an empty router. maxBody and timeout are the defaults of routes
@@ -123,8 +126,18 @@ func (rt *Router) Routes() []Route { return slices.Clone(rt.routes) }
 // MapError makes every handler error that wraps target answer status and code,
 // with target's text as the detail. Domains' sentinel errors are mapped here once.
 func (rt *Router) MapError(target error, status int, code string) {
-	rt.errs = append(rt.errs, errMapping{target, status, code})
+	rt.errs = append(rt.errs, errMapping{target: target, status: status, code: code})
 }
+
+// MapErrorIf makes every handler error that match recognises answer status,
+// code and detail: for errors recognised by what they are rather than by a
+// sentinel, such as a database that cannot be reached.
+func (rt *Router) MapErrorIf(match func(error) bool, status int, code, detail string) {
+	rt.errs = append(rt.errs, errMapping{match: match, status: status, code: code, detail: detail})
+}
+
+// SetBodyRate sets the least rate at which clients must send request bodies.
+func (rt *Router) SetBodyRate(b BodyRate) { rt.bodyRate = b }
 
 // Outcome is the status and code err answers with, as a handler's error: what a
 // test checks to prove every error a domain returns is mapped on purpose.
@@ -143,6 +156,11 @@ func (rt *Router) SetLimiter(l Limiter) { rt.limit = l }
 func (rt *Router) SetFallback(h http.Handler) { rt.fallback = h }
 
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e := checkRequestText(r); e != nil {
+		WriteProblem(w, r, e)
+		info(r.Context()).errCode = e.Code
+		return
+	}
 	if canon := canonicalPath(r.URL.Path); canon != r.URL.Path {
 		WriteProblem(w, r, Errorf(http.StatusBadRequest, "invalid_path", "the path is not canonical; did you mean %s?", canon))
 		info(r.Context()).errCode = "invalid_path"
@@ -151,18 +169,17 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt.mux.ServeHTTP(w, r)
 }
 
+// canonicalPath is p without empty or dot segments and without a trailing
+// slash: no route of Lyo's ends in one, so /api/v1/content/ is answered with the
+// path the client meant rather than a bare 404.
 func canonicalPath(p string) string {
 	if p == "" {
 		return "/"
 	}
-	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") && (p == "/" || !strings.HasSuffix(p, "/")) {
 		return p // nothing to clean: the common case, without an allocation
 	}
-	c := path.Clean(p)
-	if strings.HasSuffix(p, "/") && c != "/" {
-		c += "/"
-	}
-	return c
+	return path.Clean(p)
 }
 
 var probeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
@@ -220,6 +237,9 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, route Route, max
 		return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxBody)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if rt.bodyRate.Stall > 0 && r.ContentLength != 0 {
+		r.Body = newRateReader(w, r.Body, rt.bodyRate)
+	}
 	if rt.limit != nil {
 		if err := rt.limit(w, r, route); err != nil {
 			return err
@@ -258,8 +278,16 @@ func (rt *Router) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.WriteHeader(he.Status)
 		return
 	}
+	if he.Status == http.StatusServiceUnavailable && he.Header.Get("Retry-After") == "" {
+		// Every 503 is temporary; say when to come back, so clients back off.
+		w.Header().Set("Retry-After", retryUnavailable)
+	}
 	WriteProblem(w, r, he)
 }
+
+// retryUnavailable is what a 503 asks clients to wait, in seconds, when the
+// error does not say: long enough for a database failover or a restart.
+const retryUnavailable = "5"
 
 // statusClientClosed records a request whose client went away (nginx's 499).
 const statusClientClosed = 499
@@ -275,6 +303,12 @@ func (rt *Router) classify(ctx context.Context, err error) *Error {
 			Detail: "the request has invalid fields", Fields: bad.Fields, Err: err}
 	}
 	for _, m := range rt.errs {
+		if m.match != nil {
+			if m.match(err) {
+				return &Error{Status: m.status, Code: m.code, Detail: m.detail, Err: err}
+			}
+			continue
+		}
 		if errors.Is(err, m.target) {
 			e := &Error{Status: m.status, Code: m.code, Detail: m.target.Error(), Err: err}
 			var fe *fault.Error
@@ -286,6 +320,8 @@ func (rt *Router) classify(ctx context.Context, err error) *Error {
 	}
 	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.As(err, new(*errBodyTooSlow)):
+		return bodyTimeout(err)
 	case errors.As(err, &tooLarge):
 		return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %s bytes", strconv.FormatInt(tooLarge.Limit, 10))
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
