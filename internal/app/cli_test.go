@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"strings"
 	"testing"
 
@@ -26,10 +25,7 @@ func runCLIStdin(t *testing.T, getenv func(string) string, stdin string, args ..
 }
 
 func TestCLI(t *testing.T) {
-	dbs := map[string]func(testing.TB) string{"sqlite": func(testing.TB) string { return "" }}
-	if os.Getenv(pgtest.EnvURL) != "" {
-		dbs["postgres"] = pgtest.EmptyURL // an unmigrated database
-	}
+	dbs := map[string]func(testing.TB) string{"sqlite": func(testing.TB) string { return "" }, "postgres": pgtest.EmptyURL /* unmigrated */}
 	for engine, dbURL := range dbs {
 		t.Run(engine, func(t *testing.T) {
 			getenv := testEnv(t, dbURL(t), nil)
@@ -64,7 +60,7 @@ func TestCLI(t *testing.T) {
 
 func TestConfigCheck(t *testing.T) {
 	prod := func(extra map[string]string) func(string) string {
-		m := map[string]string{"LYO_ENV": "production", "LYO_DATABASE_URL": "postgres://lyo:hunter2@db/lyo"}
+		m := map[string]string{"LYO_ENV": "production", "LYO_DATABASE_URL": "postgres://lyo:hunter2@db/lyo", "LYO_METRICS_ADDR": "127.0.0.1:9100"}
 		for k, v := range extra {
 			m[k] = v
 		}
@@ -86,6 +82,13 @@ func TestConfigCheck(t *testing.T) {
 	}
 	if out, err := runCLI(t, prod(map[string]string{"LYO_AUTH_SIGNING_KEYS": strings.TrimSpace(key)}), "config", "check"); err != nil || !strings.Contains(out, "valid for production") {
 		t.Errorf("a complete production config failed: %v\n%s", err, out)
+	}
+	// /metrics on the public listener is refused in production, by check and by serve.
+	public := prod(map[string]string{"LYO_AUTH_SIGNING_KEYS": strings.TrimSpace(key), "LYO_METRICS_ADDR": ""})
+	for _, cmd := range [][]string{{"config", "check"}, {"serve"}} {
+		if _, err := runCLI(t, public, cmd...); err == nil || !strings.Contains(err.Error(), "LYO_METRICS_ADDR") {
+			t.Errorf("lyo %v with /metrics on the public listener in production: %v", cmd, err)
+		}
 	}
 }
 

@@ -23,15 +23,26 @@ import (
 	"github.com/lyolearn/lyo/internal/store/pgtest"
 )
 
-// engines are the databases every HTTP scenario runs against. PostgreSQL joins
-// when LYO_TEST_POSTGRES_URL is set (CI always sets it).
+// engines are the databases every HTTP scenario runs against. The PostgreSQL
+// run skips, saying so, when LYO_TEST_POSTGRES_URL is unset, and fails in CI,
+// which always sets it (pgtest.URL decides).
 func engines(t *testing.T) map[string]func(t testing.TB) string {
 	t.Helper()
-	m := map[string]func(t testing.TB) string{"sqlite": func(testing.TB) string { return "" }}
-	if os.Getenv(pgtest.EnvURL) != "" {
-		m["postgres"] = pgtest.URL
+	return map[string]func(t testing.TB) string{"sqlite": func(testing.TB) string { return "" }, "postgres": pgtest.URL}
+}
+
+// testRedisURL is LYO_TEST_REDIS_URL; without it the test skips, saying so, or
+// fails when CI is set, since CI always sets it.
+func testRedisURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("LYO_TEST_REDIS_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but LYO_TEST_REDIS_URL is not: the Redis tests cannot be skipped in CI")
+		}
+		t.Skip("Redis skipped: LYO_TEST_REDIS_URL is not set")
 	}
-	return m
+	return u
 }
 
 // forEachEngine runs test once per database engine, each with a database of its own.

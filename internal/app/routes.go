@@ -10,6 +10,7 @@ import (
 	"github.com/lyolearn/lyo/internal/events"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/store"
 )
 
 // routes is the route table of the whole API. Each domain adds its own block.
@@ -33,6 +34,11 @@ func (s *server) routes() {
 	content.Mount(rt, s.content, s.cursors)
 	events.Mount(rt, s.events, s.cursors)
 	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
+	// An outage is not a bug: the client may retry (the router adds Retry-After).
+	// A full disk is a 503 too, not a 507: it is the server's state, temporary,
+	// and says nothing about what the client sent.
+	rt.MapErrorIf(store.Full, http.StatusServiceUnavailable, "storage_full", "the server is out of storage space; try again later")
+	rt.MapErrorIf(store.Unavailable, http.StatusServiceUnavailable, "database_unavailable", "the database is unavailable; try again shortly")
 	if s.cfg.MetricsAddr == "" {
 		metrics := s.metrics.Handler()
 		rt.Handle(httpx.Route{Method: "GET", Path: "/metrics", Access: httpx.Public, Limit: noLimit, Timeout: httpx.NoTimeout,

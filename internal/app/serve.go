@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lyolearn/lyo/internal/config"
+	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/obs"
 )
 
@@ -64,6 +65,9 @@ func (s *server) serve(ctx context.Context, onListen func(api, metrics string)) 
 		}
 		listeners[i] = ln
 	}
+	// A slow client holds a connection, and a goroutine, per connection it
+	// opens: cap them per address on the public listener.
+	listeners[0] = httpx.LimitConns(listeners[0], s.cfg.MaxConnsPerClient, httpx.Trusted(s.cfg.TrustedProxies), s.metrics.ConnectionRefused)
 	if len(listeners) > 1 {
 		metricsAddr = listeners[1].Addr().String()
 	}
@@ -88,7 +92,13 @@ func (s *server) serve(ctx context.Context, onListen func(api, metrics string)) 
 
 	s.health.Drain()
 	s.log.Info("shutting down: readiness is false", "delay", s.cfg.ShutdownDelay, "grace", s.cfg.ShutdownGrace)
+	if s.hooks.draining != nil {
+		s.hooks.draining()
+	}
 	time.Sleep(s.cfg.ShutdownDelay)
+	if s.hooks.stopping != nil {
+		s.hooks.stopping()
+	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownGrace)
 	defer cancel()
 	var cutOff error

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os/exec"
 	"runtime"
 	"strings"
 	"time"
@@ -46,77 +45,69 @@ type server struct {
 	content *content.Service
 	events  *events.Service
 	now     func() time.Time
+	stop    context.CancelFunc // ends the node's background work (probes)
+	hooks   hooks
+}
+
+// hooks let a test wait for a step of the shutdown instead of sleeping.
+type hooks struct {
+	draining func() // readiness has turned false
+	stopping func() // the shutdown delay is over: listeners close, requests drain
 }
 
 // now is the clock of every service: tests move it; everything else passes time.Now.
-func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, migrate bool, now func() time.Time) (s *server, err error) {
-	s = &server{cfg: cfg, log: log, metrics: obs.NewMetrics(), now: now}
-	defer func() {
-		if err != nil {
-			s.close()
-		}
-	}()
-	if s.db, err = openStore(ctx, cfg, log); err != nil {
+func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, migrate bool, now func() time.Time) (*server, error) {
+	s := &server{cfg: cfg, log: log, metrics: obs.NewMetrics(), now: now, stop: func() {}}
+	if err := s.build(ctx, migrate); err != nil {
+		s.close() // releases whatever was opened before the error
 		return nil, err
+	}
+	return s, nil
+}
+
+func (s *server) build(ctx context.Context, migrate bool) (err error) {
+	cfg, log, now := s.cfg, s.log, s.now
+	if s.db, err = openStore(ctx, cfg, log); err != nil {
+		return err
 	}
 	if migrate {
 		if err = s.db.Migrate(ctx); err != nil {
-			return nil, fmt.Errorf("migrate: %w", err)
+			return fmt.Errorf("migrate: %w", err)
 		}
 	}
 	if cfg.RedisURL != "" {
 		opts, perr := redis.ParseURL(cfg.RedisURL)
 		if perr != nil {
-			return nil, fmt.Errorf("LYO_REDIS_URL: %w", perr)
+			return fmt.Errorf("LYO_REDIS_URL: %w", perr)
 		}
 		// Calls give up at their context's deadline (the limiter's 50 ms) instead
-		// of waiting out the socket timeout.
+		// of waiting out the socket timeout. Redis being down at start is not an
+		// error: the node starts with in-process limits and says so (see watch).
 		opts.ContextTimeoutEnabled = true
 		s.redis = redis.NewClient(opts)
-		if cfg.IsProduction() {
-			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			if err = s.redis.Ping(pctx).Err(); err != nil {
-				return nil, fmt.Errorf("LYO_REDIS_URL: redis unreachable: %w", err)
-			}
-		}
 	}
 	if s.flags, err = flags.NewService(s.db, cfg.Flags, 5*time.Second, now, log); err != nil {
-		return nil, err
+		return err
 	}
 	s.metrics.RegisterPool(s.db.Engine(), s.db.PoolStats)
 	if err = s.wireServices(ctx); err != nil {
-		return nil, err
+		return err
 	}
-	s.health = obs.NewHealth(2*time.Second, func(ctx context.Context, check string, err error) {
+	s.health = obs.NewHealth(2*time.Second, readyTTL, func(ctx context.Context, check string, err error) {
 		log.WarnContext(ctx, "readiness check failing", "check", check, "error", err)
 	})
 	s.addChecks()
+	s.watch(ctx)
 
 	if s.docs, err = apiDocs(); err != nil {
 		return nil, err
 	}
 	s.router = httpx.NewRouter(log, cfg.MaxBodyBytes, cfg.RequestTimeout)
 	s.router.SetLimiter(s.limit)
+	s.router.SetBodyRate(httpx.BodyRate{Stall: cfg.BodyStallTimeout, MinRate: cfg.BodyMinRate})
 	s.routes()
 	s.handler = s.middleware(s.router)
-	return s, nil
-}
-
-// openStore opens the configured database; in production an unreachable one is a
-// start-up error naming the setting.
-func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store.Store, error) {
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DatabaseMaxConns, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("LYO_DATABASE_URL: %w", err)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := db.Ping(pctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("LYO_DATABASE_URL: database unreachable: %w", err)
-	}
-	return db, nil
+	return nil
 }
 
 // wireServices builds the domain services on the store.
@@ -147,35 +138,27 @@ func (s *server) wireServices(ctx context.Context) error {
 	s.auth.RegisterData(auth.DataPart{Name: "content", Export: s.content.Export, Delete: s.content.DeleteUserData})
 	s.auth.RegisterData(auth.DataPart{Name: "activity", Export: s.events.Export, Delete: s.events.DeleteUserData})
 
-	var lim ratelimit.Limiter = ratelimit.NewMemory(s.now)
+	var shared ratelimit.Limiter // nil: in-process only
 	if s.redis != nil {
-		lim = ratelimit.NewRedis(s.redis, cfg.RedisPrefix+"rl:", ratelimit.DefaultRedisTimeout)
+		shared = ratelimit.NewRedis(s.redis, cfg.RedisPrefix+"rl:", ratelimit.DefaultRedisTimeout)
 	}
 	limiterErrors := prometheus.NewCounter(prometheus.CounterOpts{Name: "lyo_ratelimit_errors_total",
-		Help: "Rate-limit checks the limiter could not answer (the request was let through or refused as configured)."})
+		Help: "Rate-limit checks Redis could not answer (the in-process limiter answered instead)."})
 	s.metrics.Registry.MustRegister(limiterErrors)
-	s.limits = ratelimit.NewGuard(lim, cfg.RateLimitFailOpen, s.log, limiterErrors.Inc)
+	s.limits = ratelimit.NewGuard(shared, ratelimit.NewMemory(s.now), s.log, limiterErrors.Inc)
 	return nil
 }
 
-func (s *server) addChecks() {
-	s.health.Add(obs.Check{Name: "database", Run: s.db.Ping})
-	if s.redis != nil {
-		s.health.Add(obs.Check{Name: "redis", Run: func(ctx context.Context) error { return s.redis.Ping(ctx).Err() }})
-		s.health.Add(obs.Check{Name: "rate_limiter", Optional: true, Run: func(context.Context) error {
-			if s.limits.Healthy() != nil {
-				return obs.Reason("recent limit checks failed; requests are let through or refused as LYO_RATE_LIMIT_FAIL_OPEN says")
-			}
-			return nil
-		}})
+// watch starts the node's background probes; close stops them.
+func (s *server) watch(ctx context.Context) {
+	if s.redis == nil {
+		return
 	}
-	for _, tool := range []string{"ffmpeg", "ffprobe"} {
-		s.health.Add(obs.Check{Name: tool, Optional: true, Run: func(context.Context) error {
-			if _, err := exec.LookPath(tool); err != nil {
-				return obs.Reason(tool + " is not installed; video processing is unavailable")
-			}
-			return nil
-		}})
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stop = stop
+	s.limits.Watch(bg, func(ctx context.Context) error { return s.redis.Ping(ctx).Err() })
+	if err := s.limits.Healthy(); err != nil {
+		s.log.Warn("redis does not answer at start; starting degraded, with rate limits per node until it does", "error", err)
 	}
 }
 
@@ -184,6 +167,7 @@ func (s *server) middleware(h http.Handler) http.Handler {
 	stack := []func(http.Handler) http.Handler{
 		httpx.RequestIDs,
 		httpx.ClientIPs(s.cfg.TrustedProxies),
+		httpx.LimitClients(s.cfg.MaxConnsPerClient),
 		httpx.Recover(s.log),
 		httpx.AccessLog(s.log),
 		httpx.Metrics(s.metrics),
@@ -220,6 +204,7 @@ func isAPI(p string) bool   { return strings.HasPrefix(p, "/api/") }
 func isAdmin(p string) bool { return strings.HasPrefix(p, "/api/v1/admin/") }
 
 func (s *server) close() {
+	s.stop()
 	if s.redis != nil {
 		s.redis.Close()
 	}

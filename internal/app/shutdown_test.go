@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/lyolearn/lyo/internal/httpx"
 )
@@ -32,6 +31,8 @@ func TestShutdownDrainsInFlight(t *testing.T) {
 		return httpx.WriteJSON(w, 200, map[string]bool{"done": true})
 	}})
 
+	draining, stopping := make(chan struct{}), make(chan struct{})
+	s.hooks = hooks{draining: func() { close(draining) }, stopping: func() { close(stopping) }}
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	served := make(chan error, 1)
@@ -60,22 +61,16 @@ func TestShutdownDrainsInFlight(t *testing.T) {
 	cancel()
 
 	// During the shutdown delay the node still answers, but says it is draining.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err != nil {
-			t.Fatalf("readyz during the shutdown delay: %v", err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusServiceUnavailable {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("readiness never turned false after shutdown began")
-		}
-		time.Sleep(10 * time.Millisecond)
+	<-draining
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatalf("readyz during the shutdown delay: %v", err)
 	}
-	time.Sleep(400 * time.Millisecond) // past the delay: draining has begun
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readiness answered %d once draining began, want 503 at once", resp.StatusCode)
+	}
+	<-stopping // past the delay: the listener closes, in-flight requests drain
 	close(release)
 	clients.Wait()
 	if err := <-served; err != nil {

@@ -45,6 +45,10 @@ type Config struct {
 	ShutdownDelay     time.Duration // readiness is false this long before draining starts
 	ShutdownGrace     time.Duration // in-flight requests get this long to finish
 	MaxBodyBytes      int64
+	BodyStallTimeout  time.Duration // a body silent this long is cut; 0: no body minimums
+	BodyMinRate       int64         // bytes/s a body must average after BodyStallTimeout
+	MaxConnsPerClient int
+	StartupTimeout    time.Duration // how long start-up waits for the database
 
 	// AuthSigningKeys are Ed25519 private keys (base64 of the 32-byte seed), the
 	// first signs, all verify. Empty outside production: a key is generated once
@@ -58,9 +62,8 @@ type Config struct {
 	PasswordMemoryKiB  uint32
 	PasswordIterations uint32
 
-	RateLimit         bool
-	RateLimitFailOpen bool
-	RedisPrefix       string
+	RateLimit   bool
+	RedisPrefix string
 
 	EventsMaxBatch  int
 	EventsRetention time.Duration

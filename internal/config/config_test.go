@@ -70,9 +70,104 @@ func TestProductionFailsClosed(t *testing.T) {
 	if err := c.Validate(); err == nil {
 		t.Error("an all-zero seed was accepted")
 	}
-	c, _ = Load(env(map[string]string{"LYO_ENV": "production", "LYO_AUTH_SIGNING_KEYS": goodKey}))
+	c, _ = Load(env(goodProduction(nil)))
 	if err := c.Validate(); err != nil {
 		t.Errorf("a good production config was refused: %v", err)
+	}
+}
+
+// goodProduction is a production configuration Validate accepts, with overrides.
+func goodProduction(overrides map[string]string) map[string]string {
+	m := map[string]string{"LYO_ENV": "production", "LYO_AUTH_SIGNING_KEYS": goodKey, "LYO_METRICS_ADDR": "127.0.0.1:9100"}
+	for k, v := range overrides {
+		m[k] = v
+	}
+	return m
+}
+
+// TestProductionRefusesEachUnsafeSetting changes one setting of a good
+// production configuration at a time: each must be refused on its own, naming
+// the setting, so removing any one refusal fails this test.
+func TestProductionRefusesEachUnsafeSetting(t *testing.T) {
+	for _, tt := range []struct {
+		name, setting string
+		overrides     map[string]string
+	}{
+		{"rate limits off", "LYO_RATE_LIMIT", map[string]string{"LYO_RATE_LIMIT": "false"}},
+		{"weak Argon2 memory", "LYO_PASSWORD_MEMORY_KIB", map[string]string{"LYO_PASSWORD_MEMORY_KIB": "19455"}},
+		{"one Argon2 pass", "LYO_PASSWORD_MEMORY_KIB", map[string]string{"LYO_PASSWORD_ITERATIONS": "1"}},
+		{"metrics on the public listener", "LYO_METRICS_ADDR", map[string]string{"LYO_METRICS_ADDR": ""}},
+		{"no signing key", "LYO_AUTH_SIGNING_KEYS", map[string]string{"LYO_AUTH_SIGNING_KEYS": ""}},
+		{"plain http base URL", "LYO_PUBLIC_BASE_URL", map[string]string{"LYO_PUBLIC_BASE_URL": "http://lyo.example"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(env(goodProduction(tt.overrides)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Validate()
+			var ve ValidationError
+			if !errors.As(err, &ve) || len(ve) != 1 || ve[0].Setting != tt.setting {
+				t.Errorf("got %v, want one refusal naming %s", err, tt.setting)
+			}
+			// The same values outside production are allowed: the refusal is
+			// production's, not a malformed value.
+			dev := goodProduction(tt.overrides)
+			dev["LYO_ENV"] = "staging"
+			if c, err := Load(env(dev)); err != nil || c.Validate() != nil {
+				t.Errorf("staging refused it too: %v", err)
+			}
+		})
+	}
+}
+
+func TestAddressesAndURLsAreChecked(t *testing.T) {
+	bad := map[string]string{
+		"LYO_HTTP_ADDR":       "8001",
+		"LYO_METRICS_ADDR":    ":99999",
+		"LYO_PUBLIC_BASE_URL": "https://lyo.example:70000",
+		"LYO_DATABASE_URL":    "postgres://lyo:hunter2@db:123456/lyo",
+		"LYO_REDIS_URL":       "redis://:6379/zero",
+	}
+	c, err := Load(env(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Validate()
+	for name := range bad {
+		if err == nil || !strings.Contains(err.Error(), name+":") {
+			t.Errorf("%s=%s was not named: %v", name, bad[name], err)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("the error shows a password: %v", err)
+	}
+	for _, tt := range []struct{ name, value string }{
+		{"LYO_HTTP_ADDR", ":8000"}, {"LYO_HTTP_ADDR", "127.0.0.1:0"}, {"LYO_HTTP_ADDR", "[::1]:8000"}, {"LYO_HTTP_ADDR", "localhost:65535"},
+		{"LYO_DATABASE_URL", "postgres://lyo@db/lyo?sslmode=disable"}, {"LYO_DATABASE_URL", "postgres:///lyo?host=/run/postgresql"},
+		{"LYO_DATABASE_URL", "sqlite:/var/lib/lyo/lyo.db"}, {"LYO_REDIS_URL", "rediss://user:pw@cache:6380/2"},
+		{"LYO_REDIS_URL", "unix:///run/redis.sock"}, {"LYO_PUBLIC_BASE_URL", "https://lyo.example:8443"},
+	} {
+		c, err := Load(env(map[string]string{tt.name: tt.value}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s=%s refused: %v", tt.name, tt.value, err)
+		}
+	}
+	for _, tt := range []struct{ name, value string }{
+		{"LYO_HTTP_ADDR", "localhost"}, {"LYO_HTTP_ADDR", ":-1"}, {"LYO_HTTP_ADDR", ":http"},
+		{"LYO_DATABASE_URL", "postgres://db:5432/"}, {"LYO_DATABASE_URL", "mysql://db/lyo"},
+		{"LYO_REDIS_URL", "redis:///0"}, {"LYO_REDIS_URL", "http://cache:6379"}, {"LYO_PUBLIC_BASE_URL", "lyo.example"},
+	} {
+		c, err := Load(env(map[string]string{tt.name: tt.value}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tt.name) {
+			t.Errorf("%s=%s accepted: %v", tt.name, tt.value, err)
+		}
 	}
 }
 

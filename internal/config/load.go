@@ -12,7 +12,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 )
 
 // FileVar names the optional settings file: lines of NAME=value, '#' comments.
@@ -101,84 +100,6 @@ func readFile(path string) (map[string]string, error) {
 		vals[strings.TrimSpace(name)] = val
 	}
 	return vals, sc.Err()
-}
-
-// Validate checks the settings together. In production it fails closed: every
-// missing or unsafe security setting is named.
-func (c *Config) Validate() error {
-	var bad ValidationError
-	add := func(setting, problem string) { bad = append(bad, FieldError{setting, problem}) }
-
-	for i, k := range c.AuthSigningKeys {
-		if _, err := DecodeSigningKey(k); err != nil {
-			add("LYO_AUTH_SIGNING_KEYS", fmt.Sprintf("key %d: %v", i+1, err))
-		} else if k == ExampleSigningKey && c.IsProduction() {
-			add("LYO_AUTH_SIGNING_KEYS", fmt.Sprintf("key %d is the public example key from the README", i+1))
-		}
-	}
-	if c.IsProduction() && len(c.AuthSigningKeys) == 0 {
-		add("LYO_AUTH_SIGNING_KEYS", "required in production (generate one with `lyo config keygen`)")
-	}
-	if c.IsProduction() && (c.PasswordMemoryKiB < 19456 || c.PasswordIterations < 2) {
-		add("LYO_PASSWORD_MEMORY_KIB", "production needs at least 19456 KiB and 2 iterations (OWASP's minimum for Argon2id)")
-	}
-	if c.IsProduction() && !c.RateLimit {
-		add("LYO_RATE_LIMIT", "rate limits cannot be switched off in production")
-	}
-	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
-		add("LYO_ACCESS_TOKEN_TTL", "use 1m to 24h (short is safer: 15m)")
-	}
-	if c.RefreshTokenTTL < c.AccessTokenTTL {
-		add("LYO_REFRESH_TOKEN_TTL", "must be longer than LYO_ACCESS_TOKEN_TTL")
-	}
-	if c.CORSAllowCredentials && slices.Contains(c.CORSOrigins, "*") {
-		add("LYO_CORS_ORIGINS", "`*` cannot be combined with LYO_CORS_ALLOW_CREDENTIALS=true; list the origins")
-	}
-	if c.DatabaseURL != "" {
-		if _, err := DatabaseEngine(c.DatabaseURL); err != nil {
-			add("LYO_DATABASE_URL", err.Error())
-		}
-	}
-	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
-			add("LYO_REDIS_URL", "want redis://, rediss:// or unix://")
-		}
-	}
-	if c.PublicBaseURL != "" {
-		u, err := url.Parse(c.PublicBaseURL)
-		switch {
-		case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
-			add("LYO_PUBLIC_BASE_URL", "want an absolute http(s) URL")
-		case c.IsProduction() && u.Scheme != "https":
-			add("LYO_PUBLIC_BASE_URL", "must be https in production")
-		}
-	}
-	if c.MetricsAddr != "" && c.MetricsAddr == c.HTTPAddr && !strings.HasSuffix(c.HTTPAddr, ":0") {
-		add("LYO_METRICS_ADDR", "must differ from LYO_HTTP_ADDR (leave empty to share the main listener)")
-	}
-	if c.ShutdownGrace == 0 {
-		add("LYO_SHUTDOWN_GRACE", "must be positive, or in-flight requests are cut off")
-	}
-	if c.RequestTimeout == 0 || c.ReadHeaderTimeout == 0 {
-		add("LYO_REQUEST_TIMEOUT", "timeouts must be positive")
-	}
-	if len(bad) > 0 {
-		return bad
-	}
-	return nil
-}
-
-// DatabaseEngine names the engine a database URL selects.
-func DatabaseEngine(dbURL string) (string, error) {
-	switch {
-	case dbURL == "":
-		return "sqlite", nil
-	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
-		return "postgres", nil
-	case strings.HasPrefix(dbURL, "sqlite:"), strings.HasPrefix(dbURL, "file:"):
-		return "sqlite", nil
-	}
-	return "", errors.New("want postgres://…, sqlite:PATH, or empty for SQLite in the data directory")
 }
 
 // DecodeSigningKey turns a configured seed into an Ed25519 private key.

@@ -29,7 +29,7 @@ var settings = []Setting{
 	{Name: "LYO_HTTP_ADDR", Default: ":8000", Doc: "address the API listens on",
 		set: func(c *Config, v string) error { c.HTTPAddr = v; return nil },
 		get: func(c *Config) string { return c.HTTPAddr }},
-	{Name: "LYO_METRICS_ADDR", Default: "", Doc: "separate listener for `/metrics`; empty serves it on the main listener",
+	{Name: "LYO_METRICS_ADDR", Default: "", Doc: "separate listener for `/metrics`, e.g. `127.0.0.1:9100`; empty serves it on the main listener (refused in production)",
 		set: func(c *Config, v string) error { c.MetricsAddr = v; return nil },
 		get: func(c *Config) string { return c.MetricsAddr }},
 	{Name: "LYO_PUBLIC_BASE_URL", Default: "", Doc: "URL clients reach Lyo at, used in links it hands out",
@@ -91,6 +91,28 @@ var settings = []Setting{
 	durationSetting("LYO_READ_HEADER_TIMEOUT", "10s", "time a client has to send request headers", func(c *Config) *time.Duration { return &c.ReadHeaderTimeout }),
 	durationSetting("LYO_IDLE_TIMEOUT", "120s", "keep-alive connections close after this long idle", func(c *Config) *time.Duration { return &c.IdleTimeout }),
 	durationSetting("LYO_REQUEST_TIMEOUT", "30s", "write deadline of ordinary routes (streams and uploads have their own)", func(c *Config) *time.Duration { return &c.RequestTimeout }),
+	durationSetting("LYO_BODY_STALL_TIMEOUT", "10s", "a request body that sends nothing for this long is cut off with a 408 (0 turns the body minimums off)", func(c *Config) *time.Duration { return &c.BodyStallTimeout }),
+	{Name: "LYO_BODY_MIN_RATE", Default: "1024", Doc: "bytes per second a request body must average once `LYO_BODY_STALL_TIMEOUT` has passed (0: no average)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return fmt.Errorf("want a whole number of bytes per second, 0 or more")
+			}
+			c.BodyMinRate = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.FormatInt(c.BodyMinRate, 10) }},
+	{Name: "LYO_MAX_CONNS_PER_CLIENT", Default: "256", Doc: "open connections one client address may hold (the address after `LYO_TRUSTED_PROXIES`); more are closed at once",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("want a whole number, at least 1")
+			}
+			c.MaxConnsPerClient = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.MaxConnsPerClient) }},
+	durationSetting("LYO_STARTUP_TIMEOUT", "20s", "how long `serve` and the other commands wait for the database to answer at start before giving up", func(c *Config) *time.Duration { return &c.StartupTimeout }),
 	durationSetting("LYO_SHUTDOWN_DELAY", "0s", "on SIGTERM, readiness turns false and the server keeps serving this long before it drains", func(c *Config) *time.Duration { return &c.ShutdownDelay }),
 	durationSetting("LYO_SHUTDOWN_GRACE", "20s", "time in-flight requests get to finish on shutdown", func(c *Config) *time.Duration { return &c.ShutdownGrace }),
 	{Name: "LYO_MAX_BODY_BYTES", Default: "1048576", Doc: "largest JSON request body, in bytes (uploads have their own limit)",
@@ -113,9 +135,6 @@ var settings = []Setting{
 	{Name: "LYO_RATE_LIMIT", Default: "true", Doc: "rate limits per client address and per user (switch off only for load tests)",
 		set: func(c *Config, v string) (err error) { c.RateLimit, err = parseBool(v); return err },
 		get: func(c *Config) string { return strconv.FormatBool(c.RateLimit) }},
-	{Name: "LYO_RATE_LIMIT_FAIL_OPEN", Default: "true", Doc: "when Redis cannot answer a limit check within 50 ms: `true` lets the request through, `false` refuses it",
-		set: func(c *Config, v string) (err error) { c.RateLimitFailOpen, err = parseBool(v); return err },
-		get: func(c *Config) string { return strconv.FormatBool(c.RateLimitFailOpen) }},
 	{Name: "LYO_REDIS_PREFIX", Default: "lyo:", Doc: "prefix of every Redis key Lyo writes (several deployments may share one Redis)",
 		set: func(c *Config, v string) error { c.RedisPrefix = v; return nil },
 		get: func(c *Config) string { return c.RedisPrefix }},

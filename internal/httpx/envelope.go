@@ -23,6 +23,7 @@ type ctxKey struct{}
 type reqInfo struct {
 	requestID string
 	clientIP  netip.Addr
+	forwarded bool // the client address came from a trusted proxy's X-Forwarded-For
 	https     bool
 	route     string // the matched pattern, or "unmatched"
 	errCode   string // the problem code answered, if any
@@ -190,14 +191,7 @@ func recorderOf(w http.ResponseWriter) *Recorder {
 // peer is a trusted proxy, and then walked from the right past every trusted hop:
 // the first untrusted address is the client. Everything after (logs, limits) uses it.
 func ClientIPs(trusted []netip.Prefix) func(http.Handler) http.Handler {
-	isTrusted := func(a netip.Addr) bool {
-		for _, p := range trusted {
-			if p.Contains(a) {
-				return true
-			}
-		}
-		return false
-	}
+	isTrusted := Trusted(trusted)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ri := info(r.Context())
@@ -205,6 +199,7 @@ func ClientIPs(trusted []netip.Prefix) func(http.Handler) http.Handler {
 			ri.clientIP = peer
 			if peer.IsValid() && isTrusted(peer) {
 				ri.clientIP = forwardedClient(r.Header.Values("X-Forwarded-For"), peer, isTrusted)
+				ri.forwarded = true
 				if r.Header.Get("X-Forwarded-Proto") == "https" {
 					ri.https = true
 				}

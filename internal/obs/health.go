@@ -26,20 +26,38 @@ type Reason string
 func (r Reason) Error() string { return string(r) }
 
 // Health answers liveness and readiness.
+//
+// Readiness is asked often, by every load balancer and orchestrator, and by
+// anyone on the internet, so the checks do not run per request: one run at a
+// time refreshes a cached report at most once per TTL, and every caller in
+// between is answered from memory. Draining is not cached: it shows at once.
 type Health struct {
 	checks   []Check
 	timeout  time.Duration
+	ttl      time.Duration
 	draining atomic.Bool
 	logError func(ctx context.Context, check string, err error)
+	now      func() time.Time
+
+	mu       sync.Mutex
+	results  []CheckResult // the last run's
+	ranAt    time.Time
+	inflight chan struct{} // closed when the running refresh ends
 }
 
-// NewHealth makes a Health whose checks each get timeout to answer.
-func NewHealth(timeout time.Duration, logError func(ctx context.Context, check string, err error)) *Health {
-	return &Health{timeout: timeout, logError: logError}
+// NewHealth makes a Health whose checks each get timeout to answer, and whose
+// report is reused for ttl.
+func NewHealth(timeout, ttl time.Duration, logError func(ctx context.Context, check string, err error)) *Health {
+	return &Health{timeout: timeout, ttl: ttl, logError: logError, now: time.Now}
 }
 
 // Add registers a readiness check.
-func (h *Health) Add(c Check) { h.checks = append(h.checks, c) }
+func (h *Health) Add(c Check) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.checks = append(h.checks, c)
+	h.results = nil // the next report includes it
+}
 
 // Drain makes readiness false from now on, so load balancers stop sending traffic.
 func (h *Health) Drain() { h.draining.Store(true) }
@@ -47,7 +65,7 @@ func (h *Health) Drain() { h.draining.Store(true) }
 // CheckResult is one line of the readiness report.
 type CheckResult struct {
 	Name      string  `json:"name"`
-	Status    string  `json:"status"` // ok | failing | skipped
+	Status    string  `json:"status"` // ok | failing
 	Optional  bool    `json:"optional,omitempty"`
 	LatencyMS float64 `json:"latency_ms"`
 	Message   string  `json:"message,omitempty"`
@@ -55,17 +73,83 @@ type CheckResult struct {
 
 // Report is the readiness answer.
 type Report struct {
-	Status string        `json:"status"` // ready | unready | draining
+	// ready: all checks pass; degraded: an optional one fails, the node serves
+	// with less (still ready); unready: a required one fails; draining: the
+	// node is shutting down.
+	Status string        `json:"status"`
 	Checks []CheckResult `json:"checks"`
+	// CheckedAt is when the checks last ran; answers in between reuse them.
+	CheckedAt time.Time `json:"checked_at"`
 }
 
-// Ready runs every check at once and reports.
+// Ready reports readiness from checks at most TTL old, running them when older.
 func (h *Health) Ready(ctx context.Context) Report {
+	if h.draining.Load() {
+		// At once, whatever the checks would say.
+		h.mu.Lock()
+		rep := Report{Status: "draining", Checks: h.results, CheckedAt: h.ranAt}
+		h.mu.Unlock()
+		if rep.Checks == nil {
+			rep.Checks = []CheckResult{}
+		}
+		return rep
+	}
+	results, at := h.fresh(ctx)
+	rep := Report{Status: "ready", Checks: results, CheckedAt: at}
+	for _, r := range results {
+		switch {
+		case r.Status != "failing":
+		case !r.Optional:
+			rep.Status = "unready"
+		case rep.Status == "ready":
+			rep.Status = "degraded"
+		}
+	}
+	if h.draining.Load() {
+		rep.Status = "draining"
+	}
+	return rep
+}
+
+// fresh returns results at most TTL old: the cached ones, those of a run
+// already under way, or those of a run it starts.
+func (h *Health) fresh(ctx context.Context) ([]CheckResult, time.Time) {
+	for {
+		h.mu.Lock()
+		if h.results != nil && h.now().Sub(h.ranAt) < h.ttl {
+			results, at := h.results, h.ranAt
+			h.mu.Unlock()
+			return results, at
+		}
+		if wait := h.inflight; wait != nil {
+			h.mu.Unlock()
+			<-wait // bounded: every check has h.timeout
+			continue
+		}
+		done := make(chan struct{})
+		h.inflight = done
+		checks := h.checks
+		h.mu.Unlock()
+
+		// The run serves every waiting caller: one caller going away must not
+		// cut it short for the others.
+		results := h.run(context.WithoutCancel(ctx), checks)
+		at := h.now()
+		h.mu.Lock()
+		h.results, h.ranAt, h.inflight = results, at, nil
+		h.mu.Unlock()
+		close(done)
+		return results, at
+	}
+}
+
+// run runs every check at once.
+func (h *Health) run(ctx context.Context, checks []Check) []CheckResult {
 	ctx, cancel := context.WithTimeout(ctx, h.timeout)
 	defer cancel()
-	results := make([]CheckResult, len(h.checks))
+	results := make([]CheckResult, len(checks))
 	var wg sync.WaitGroup
-	for i, c := range h.checks {
+	for i, c := range checks {
 		wg.Go(func() {
 			start := time.Now()
 			err := c.Run(ctx)
@@ -88,16 +172,7 @@ func (h *Health) Ready(ctx context.Context) Report {
 		})
 	}
 	wg.Wait()
-	rep := Report{Status: "ready", Checks: results}
-	for _, r := range results {
-		if r.Status == "failing" && !r.Optional {
-			rep.Status = "unready"
-		}
-	}
-	if h.draining.Load() {
-		rep.Status = "draining"
-	}
-	return rep
+	return results
 }
 
 // LiveHandler answers 200 whenever the process can answer at all.
@@ -115,11 +190,12 @@ var (
 	alive    = []byte(`{"status":"ok"}` + "\n")
 )
 
-// ReadyHandler answers 200 when ready, 503 otherwise, with the per-check report.
+// ReadyHandler answers 200 when ready or degraded (the node serves, with less),
+// 503 when unready or draining, with the per-check report.
 func (h *Health) ReadyHandler(w http.ResponseWriter, r *http.Request) error {
 	rep := h.Ready(r.Context())
 	status := http.StatusOK
-	if rep.Status != "ready" {
+	if rep.Status != "ready" && rep.Status != "degraded" {
 		status = http.StatusServiceUnavailable
 	}
 	w.Header().Set("Content-Type", "application/json")

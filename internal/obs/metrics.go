@@ -21,6 +21,7 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
 	errors   *prometheus.CounterVec
+	refused  prometheus.Counter
 	series   sync.Map // seriesKey → *requestSeries: label lookups once per series, not per request
 }
 
@@ -53,8 +54,11 @@ func NewMetrics() *Metrics {
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "lyo_http_errors_total", Help: "Error responses by category (validation, auth, forbidden, not_found, conflict, rate_limited, dependency, internal) and problem code.",
 		}, []string{"category", "code"}),
+		refused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "lyo_http_connections_refused_total", Help: "Connections closed on accept because their address held LYO_MAX_CONNS_PER_CLIENT already.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.inFlight, m.errors,
+	reg.MustRegister(m.requests, m.duration, m.inFlight, m.errors, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -86,6 +90,9 @@ func (m *Metrics) ErrorAnswered(category, code string) {
 	}
 	m.errors.WithLabelValues(category, code).Inc()
 }
+
+// ConnectionRefused counts a connection closed for its address's cap.
+func (m *Metrics) ConnectionRefused() { m.refused.Inc() }
 
 // normMethod keeps label cardinality bounded whatever methods clients invent.
 func normMethod(m string) string {

@@ -2,79 +2,166 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 const (
-	// HealthWindow is how long a limiter error keeps Guard.Healthy failing.
-	HealthWindow = 10 * time.Second
+	// ProbeEvery is how often Watch asks the shared limiter's server whether it
+	// answers; with ProbeTimeout it bounds how long an outage goes unnoticed.
+	ProbeEvery = 250 * time.Millisecond
+	// ProbeTimeout bounds one probe.
+	ProbeTimeout = 500 * time.Millisecond
 	// logEvery spaces the warnings of a failing limiter: one per request would
-	// bury the log when Redis is down.
+	// bury the log.
 	logEvery = 10 * time.Second
-	// closedRetry is what a failed-closed request is told to wait.
-	closedRetry = time.Second
+	// refuseFor is what a request is told to wait when no limiter can decide
+	// (an invalid policy): limits are never simply off.
+	refuseFor = time.Second
 )
 
-// Guard answers every request even when its limiter cannot: on an error it lets
-// the request through (fail open) or turns it away for a second (fail closed).
+// Guard answers every request with a limit, whatever happens to the shared
+// limiter. While the shared limiter (Redis) is up, it decides; when it fails, or
+// Watch's probe finds its server down, the in-process limiter decides instead, at
+// once and without waiting on the network, until the probe finds the server
+// back. Each node then limits on its own: looser across a fleet, never off.
 // It is safe for concurrent use.
 type Guard struct {
-	lim      Limiter
-	failOpen bool
-	log      *slog.Logger
-	onError  func()
-	now      func() time.Time
+	shared  Limiter // nil: in-process only
+	local   *Memory
+	log     *slog.Logger
+	onError func()
+	now     func() time.Time
+
+	down atomic.Bool // the shared limiter is not to be asked
 
 	mu         sync.Mutex
 	lastErr    error
-	lastErrAt  time.Time
+	downSince  time.Time
 	lastLogAt  time.Time
 	suppressed int
 }
 
-// NewGuard wraps l. onError (a metrics hook; may be nil) runs once per failed call.
-func NewGuard(l Limiter, failOpen bool, log *slog.Logger, onError func()) *Guard {
+// NewGuard answers from shared, falling back to local; shared may be nil for a
+// single node. onError (a metrics hook; may be nil) runs once per failed call.
+func NewGuard(shared Limiter, local *Memory, log *slog.Logger, onError func()) *Guard {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if onError == nil {
 		onError = func() {}
 	}
-	return &Guard{lim: l, failOpen: failOpen, log: log, onError: onError, now: time.Now}
+	return &Guard{shared: shared, local: local, log: log, onError: onError, now: time.Now}
 }
 
-// Allow asks the limiter, and answers for it when it fails. It returns as soon as
-// the limiter does, so its latency is the limiter's timeout at worst.
+// Allow decides whether key may go ahead under p. It never lets a request
+// through for want of an answer: the in-process limiter stands in for a shared
+// one that failed.
 //
 // A failure after the caller's own context ended (the client went away) is not
-// the limiter's fault: it is neither logged nor counted.
+// the limiter's fault: it does not switch limiters.
 func (g *Guard) Allow(ctx context.Context, key string, p Policy) Result {
-	res, err := g.lim.Allow(ctx, key, p)
-	if err == nil {
-		return res
-	}
-	if ctx.Err() == nil {
-		g.record(ctx, p, err)
-	}
-	if g.failOpen {
-		// As if the key were unused: what a fresh key would answer.
-		res := Result{Allowed: true, Limit: p.Limit}
-		if p.validate() == nil {
-			res.Remaining, res.ResetAfter = p.burst()-1, p.interval()
+	if g.shared != nil && !g.down.Load() {
+		res, err := g.shared.Allow(ctx, key, p)
+		if err == nil {
+			return res
 		}
-		return res
+		switch {
+		case errors.Is(err, ErrInvalidPolicy):
+			g.report(ctx, p, err)
+			return refused(p)
+		case ctx.Err() == nil:
+			g.onError()
+			g.fail(ctx, err)
+		}
 	}
-	return Result{Limit: p.Limit, RetryAfter: closedRetry, ResetAfter: closedRetry}
+	res, err := g.local.Allow(ctx, key, p)
+	if err != nil {
+		g.report(ctx, p, err)
+		return refused(p)
+	}
+	return res
 }
 
-func (g *Guard) record(ctx context.Context, p Policy, err error) {
+func refused(p Policy) Result {
+	return Result{Limit: p.Limit, RetryAfter: refuseFor, ResetAfter: refuseFor}
+}
+
+// Watch probes the shared limiter's server every ProbeEvery until ctx ends,
+// switching to the in-process limiter while probe fails and back when it
+// answers. It probes once before it returns the first time, so a node that
+// starts during an outage begins in-process.
+func (g *Guard) Watch(ctx context.Context, probe func(ctx context.Context) error) {
+	if g.shared == nil {
+		return
+	}
+	check := func() {
+		pctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
+		err := probe(pctx)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+		case err != nil:
+			g.fail(ctx, err)
+		case g.down.Load():
+			g.recover(ctx)
+		}
+	}
+	check()
+	go func() {
+		t := time.NewTicker(ProbeEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				check()
+			}
+		}
+	}()
+}
+
+// fail switches to the in-process limiter, logging the switch (and, at most
+// every logEvery, that the outage goes on).
+func (g *Guard) fail(ctx context.Context, err error) {
+	now := g.now()
+	g.mu.Lock()
+	g.lastErr = err
+	wasDown := g.down.Swap(true)
+	if !wasDown {
+		g.downSince = now
+	}
+	if wasDown && now.Sub(g.lastLogAt) < logEvery {
+		g.suppressed++
+		g.mu.Unlock()
+		return
+	}
+	suppressed := g.suppressed
+	g.lastLogAt, g.suppressed = now, 0
+	g.mu.Unlock()
+	g.log.WarnContext(ctx, "shared rate limiter unavailable; limiting in process on this node", "error", err, "suppressed", suppressed)
+}
+
+func (g *Guard) recover(ctx context.Context) {
+	g.mu.Lock()
+	since := g.downSince
+	g.lastErr = nil
+	g.down.Store(false)
+	g.mu.Unlock()
+	g.log.InfoContext(ctx, "shared rate limiter answers again; limits are shared across nodes", "outage", g.now().Sub(since).Round(time.Millisecond))
+}
+
+// report logs a limiter that cannot apply a policy: a programming error, so
+// its log is throttled the same way but never switches limiters.
+func (g *Guard) report(ctx context.Context, p Policy, err error) {
 	g.onError()
 	now := g.now()
 	g.mu.Lock()
-	g.lastErr, g.lastErrAt = err, now
 	if now.Sub(g.lastLogAt) < logEvery {
 		g.suppressed++
 		g.mu.Unlock()
@@ -83,23 +170,20 @@ func (g *Guard) record(ctx context.Context, p Policy, err error) {
 	suppressed := g.suppressed
 	g.lastLogAt, g.suppressed = now, 0
 	g.mu.Unlock()
-
-	mode := "failing closed"
-	if g.failOpen {
-		mode = "failing open"
-	}
 	// The key is left out: it holds client addresses and account names.
-	g.log.WarnContext(ctx, "rate limiter unavailable, "+mode, "policy", p.Name, "error", err,
-		"suppressed", suppressed)
+	g.log.ErrorContext(ctx, "rate limit policy cannot be applied; refusing", "policy", p.Name, "error", err, "suppressed", suppressed)
 }
 
-// Healthy reports the limiter's last error if it happened within HealthWindow,
-// for a readiness check.
+// Healthy is nil while the shared limiter decides (or there is none), and says
+// since when the node has limited in process otherwise, for readiness.
 func (g *Guard) Healthy() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.lastErr == nil || g.now().Sub(g.lastErrAt) >= HealthWindow {
+	if !g.down.Load() {
 		return nil
 	}
-	return fmt.Errorf("rate limiter failed %s ago: %w", g.now().Sub(g.lastErrAt).Round(time.Millisecond), g.lastErr)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return fmt.Errorf("shared rate limiter down for %s, limiting in process: %w", g.now().Sub(g.downSince).Round(time.Millisecond), g.lastErr)
 }
+
+// Shared reports whether the shared limiter decides right now.
+func (g *Guard) Shared() bool { return g.shared != nil && !g.down.Load() }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,44 +20,61 @@ type failing struct{ err error }
 
 func (f failing) Allow(context.Context, string, Policy) (Result, error) { return Result{}, f.err }
 
+// counting counts the calls that reach a limiter.
+type counting struct {
+	Limiter
+	calls atomic.Int32
+}
+
+func (c *counting) Allow(ctx context.Context, key string, p Policy) (Result, error) {
+	c.calls.Add(1)
+	return c.Limiter.Allow(ctx, key, p)
+}
+
 var login = Policy{Name: "login", Limit: 10, Period: time.Minute, Burst: 5}
 
-func TestGuardFailOpenOrClosed(t *testing.T) {
+// TestGuardFallsBackAtOnce: the first failure of the shared limiter switches the
+// guard to the in-process one for that very request, and later requests do not
+// ask the shared one again: no retries, no wait per request.
+func TestGuardFallsBackAtOnce(t *testing.T) {
 	down := errors.New("redis: connection refused")
-	for _, tc := range []struct {
-		failOpen bool
-		want     Result
-	}{
-		{true, Result{Allowed: true, Limit: 10, Remaining: 4, ResetAfter: 6 * time.Second}},
-		{false, Result{Limit: 10, RetryAfter: time.Second, ResetAfter: time.Second}},
-	} {
-		errs := 0
-		g := NewGuard(failing{down}, tc.failOpen, nil, func() { errs++ })
-		if got := g.Allow(context.Background(), "k", login); got != tc.want {
-			t.Errorf("failOpen=%v: got %+v, want %+v", tc.failOpen, got, tc.want)
-		}
-		if errs != 1 {
-			t.Errorf("failOpen=%v: onError ran %d times, want 1", tc.failOpen, errs)
-		}
-		if err := g.Healthy(); !errors.Is(err, down) {
-			t.Errorf("failOpen=%v: Healthy() = %v, want the limiter's error", tc.failOpen, err)
-		}
+	shared := &counting{Limiter: failing{down}}
+	errs := 0
+	g := NewGuard(shared, NewMemory(newClock().Now), nil, func() { errs++ })
+	var got []bool
+	for range login.Burst + 1 {
+		got = append(got, g.Allow(context.Background(), "k", login).Allowed)
+	}
+	// Limits never switch off: the in-process limiter refuses past the burst.
+	if want := []bool{true, true, true, true, true, false}; !slices.Equal(got, want) {
+		t.Errorf("answers %v, want %v", got, want)
+	}
+	if n := shared.calls.Load(); n != 1 || errs != 1 {
+		t.Errorf("shared limiter asked %d times, onError %d times; want once each", n, errs)
+	}
+	if err := g.Healthy(); !errors.Is(err, down) || g.Shared() {
+		t.Errorf("Healthy() = %v, Shared() = %v; want the outage reported", err, g.Shared())
 	}
 }
 
-func TestGuardInvalidPolicy(t *testing.T) {
-	for _, failOpen := range []bool{true, false} {
-		errs := 0
-		g := NewGuard(NewMemory(nil), failOpen, nil, func() { errs++ })
-		res := g.Allow(context.Background(), "k", Policy{Name: "unset"})
-		if res.Allowed != failOpen || errs != 1 || g.Healthy() == nil {
-			t.Errorf("failOpen=%v: got %+v, onError %d times, Healthy %v; want the mistake reported", failOpen, res, errs, g.Healthy())
-		}
+func TestGuardInvalidPolicyIsRefused(t *testing.T) {
+	errs := 0
+	shared := &counting{Limiter: NewMemory(nil)}
+	g := NewGuard(shared, NewMemory(nil), nil, func() { errs++ })
+	res := g.Allow(context.Background(), "k", Policy{Name: "unset"})
+	if res.Allowed || res.RetryAfter != time.Second || errs != 1 {
+		t.Errorf("got %+v, onError %d times; want a refusal and the mistake reported", res, errs)
+	}
+	if !g.Shared() || g.Healthy() != nil {
+		t.Error("a policy mistake switched limiters")
+	}
+	if res := NewGuard(nil, NewMemory(nil), nil, nil).Allow(context.Background(), "k", Policy{Name: "unset"}); res.Allowed {
+		t.Errorf("in-process only: an invalid policy was let through: %+v", res)
 	}
 }
 
 func TestGuardPassesAnswersThrough(t *testing.T) {
-	g := NewGuard(NewMemory(newClock().Now), false, nil, func() { t.Error("onError ran without an error") })
+	g := NewGuard(NewMemory(newClock().Now), NewMemory(nil), nil, func() { t.Error("onError ran without an error") })
 	p := Policy{Name: "p", Limit: 1, Period: time.Second}
 	if res := g.Allow(context.Background(), "k", p); !res.Allowed {
 		t.Errorf("first request refused: %+v", res)
@@ -68,18 +87,44 @@ func TestGuardPassesAnswersThrough(t *testing.T) {
 	}
 }
 
-func TestGuardHealthRecovers(t *testing.T) {
-	clk := newClock()
-	g := NewGuard(failing{errors.New("down")}, true, nil, nil)
-	g.now = clk.Now
-	g.Allow(context.Background(), "k", login)
-	clk.Advance(HealthWindow - time.Second)
-	if g.Healthy() == nil {
-		t.Error("healthy a moment after an error")
+// TestGuardWatchSwitchesBothWays drives the probe: a failing probe switches to
+// the in-process limiter before any request pays for the outage, and a probe
+// that answers again switches back.
+func TestGuardWatchSwitchesBothWays(t *testing.T) {
+	var serverDown atomic.Bool
+	serverDown.Store(true)
+	probed := make(chan struct{}, 100)
+	probe := func(context.Context) error {
+		defer func() {
+			select {
+			case probed <- struct{}{}:
+			default:
+			}
+		}()
+		if serverDown.Load() {
+			return errors.New("dial tcp: connection refused")
+		}
+		return nil
 	}
-	clk.Advance(time.Second)
-	if err := g.Healthy(); err != nil {
-		t.Errorf("Healthy() = %v a full window after the last error", err)
+	shared := &counting{Limiter: NewMemory(nil)}
+	g := NewGuard(shared, NewMemory(nil), nil, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	g.Watch(ctx, probe) // the first probe runs before Watch returns
+	if g.Shared() {
+		t.Fatal("still shared after a failed probe")
+	}
+	g.Allow(ctx, "k", login)
+	if n := shared.calls.Load(); n != 0 {
+		t.Errorf("the shared limiter was asked %d times while its server was down", n)
+	}
+	serverDown.Store(false)
+	for !g.Shared() {
+		<-probed // each probe is an event; after one that answers, Shared flips
+	}
+	g.Allow(ctx, "k", login)
+	if n := shared.calls.Load(); n != 1 || g.Healthy() != nil {
+		t.Errorf("after recovery: shared asked %d times, Healthy %v", n, g.Healthy())
 	}
 }
 
@@ -87,17 +132,18 @@ func TestGuardThrottlesItsLog(t *testing.T) {
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
 	clk := newClock()
-	g := NewGuard(failing{errors.New("down")}, true, log, nil)
+	g := NewGuard(failing{errors.New("down")}, NewMemory(nil), log, nil)
 	g.now = clk.Now
 	for range 5 {
-		g.Allow(context.Background(), "user@example.com", login)
+		g.fail(context.Background(), errors.New("down"))
 	}
 	clk.Advance(logEvery)
-	g.Allow(context.Background(), "user@example.com", login)
+	g.fail(context.Background(), errors.New("down"))
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[1], "suppressed=4") {
 		t.Errorf("log:\n%s\nwant two lines, the second counting 4 suppressed", buf.String())
 	}
+	g.Allow(context.Background(), "user@example.com", login)
 	if strings.Contains(buf.String(), "user@example.com") {
 		t.Error("the log names the key")
 	}
@@ -105,20 +151,18 @@ func TestGuardThrottlesItsLog(t *testing.T) {
 
 func TestGuardIgnoresCallerCancel(t *testing.T) {
 	errs := 0
-	g := NewGuard(failing{context.Canceled}, false, nil, func() { errs++ })
+	g := NewGuard(failing{context.Canceled}, NewMemory(nil), nil, func() { errs++ })
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if res := g.Allow(ctx, "k", login); res.Allowed {
-		t.Errorf("fail-closed guard allowed: %+v", res)
-	}
-	if errs != 0 || g.Healthy() != nil {
+	g.Allow(ctx, "k", login)
+	if errs != 0 || g.Healthy() != nil || !g.Shared() {
 		t.Errorf("a caller's cancel counted as a limiter failure (onError %d times, Healthy %v)", errs, g.Healthy())
 	}
 }
 
 // TestGuardRedisHangs points a Redis limiter at a server that accepts
 // connections and never answers. The guard must answer on its own, well before
-// the caller's deadline, as failOpen says.
+// the caller's deadline, from the in-process limiter, and not ask again.
 func TestGuardRedisHangs(t *testing.T) {
 	addr := blackHole(t)
 	for _, tc := range []struct {
@@ -131,28 +175,28 @@ func TestGuardRedisHangs(t *testing.T) {
 	} {
 		client := redis.NewClient(&tc.opt)
 		t.Cleanup(func() { _ = client.Close() })
-		for _, failOpen := range []bool{true, false} {
-			errs := 0
-			g := NewGuard(NewRedis(client, "hang:", 0), failOpen, nil, func() { errs++ })
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			done := make(chan Result, 1)
-			go func() { done <- g.Allow(ctx, "k", login) }()
-			select {
-			case res := <-done:
-				if ctx.Err() != nil {
-					t.Errorf("%s, failOpen=%v: answered only after the caller's 2s deadline", tc.name, failOpen)
-				}
-				if res.Allowed != failOpen {
-					t.Errorf("%s, failOpen=%v: got %+v", tc.name, failOpen, res)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatalf("%s, failOpen=%v: no answer in 10s", tc.name, failOpen)
+		errs := 0
+		shared := &counting{Limiter: NewRedis(client, "hang:", 0)}
+		g := NewGuard(shared, NewMemory(nil), nil, func() { errs++ })
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		done := make(chan Result, 1)
+		go func() { done <- g.Allow(ctx, "k", login) }()
+		select {
+		case res := <-done:
+			if ctx.Err() != nil {
+				t.Errorf("%s: answered only after the caller's 2s deadline", tc.name)
 			}
-			cancel()
-			if errs != 1 || g.Healthy() == nil {
-				t.Errorf("%s, failOpen=%v: onError ran %d times, Healthy() = %v; want the hang reported",
-					tc.name, failOpen, errs, g.Healthy())
+			if !res.Allowed || res.Remaining != login.Burst-1 {
+				t.Errorf("%s: got %+v, want the in-process limiter's first answer", tc.name, res)
 			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no answer in 10s", tc.name)
+		}
+		g.Allow(ctx, "k", login)
+		cancel()
+		if errs != 1 || g.Healthy() == nil || shared.calls.Load() != 1 {
+			t.Errorf("%s: onError ran %d times, shared asked %d times, Healthy() = %v; want the hang reported once",
+				tc.name, errs, shared.calls.Load(), g.Healthy())
 		}
 	}
 }

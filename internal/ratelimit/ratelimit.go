@@ -17,8 +17,9 @@
 //     well under a microsecond per request. Each node counts on its own, so behind a
 //     load balancer of n nodes a client could get n times the limit.
 //   - Redis keeps them in Redis through redis_rate, so every node shares one count.
-//     A call leaves the process, so it has a deadline and can fail; Guard turns a
-//     failure into an answer (fail open or fail closed) so handlers never see it.
+//     A call leaves the process, so it has a deadline and can fail. Guard puts a
+//     Memory behind it: when Redis fails, or a background probe finds it down, the
+//     node limits in process until Redis answers again. Limits are never off.
 //
 // The two differ only where floating point does: Redis computes in float seconds
 // and stores the TAT to about 10 µs, Memory in integer nanoseconds. The same

@@ -94,8 +94,8 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, fmt.Errorf("open sqlite: create directory: %w", err)
+	if err := private(path); err != nil {
+		return nil, err
 	}
 
 	// _txlock=immediate makes every write transaction take the write lock at BEGIN.
@@ -132,6 +132,30 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 	}
 	logger.Debug("sqlite opened", "path", path, "readers", n)
 	return &DB{path: path, writer: writer, reader: reader, migrations: ms, logger: logger}, nil
+}
+
+// private makes sure the database file, which holds password hashes and the
+// signing key, is readable by its owner alone: a missing directory is created
+// 0700, and the file (with its WAL and shared-memory files, which SQLite creates
+// with the database file's mode) is created or tightened to 0600.
+func private(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("open sqlite: create directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		// Files of an older version may be 0644: tighten them.
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("open sqlite: make %s private: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // Engine names the engine for logs, health output and metrics labels.
