@@ -100,7 +100,7 @@ func (s *server) build(ctx context.Context, migrate bool) (err error) {
 	s.watch(ctx)
 
 	if s.docs, err = apiDocs(); err != nil {
-		return nil, err
+		return err
 	}
 	s.router = httpx.NewRouter(log, cfg.MaxBodyBytes, cfg.RequestTimeout)
 	s.router.SetLimiter(s.limit)
