@@ -103,7 +103,7 @@ func TestRedisOutage(t *testing.T) {
 	// The sign-in throttle holds: wrong passwords are refused past its burst.
 	attacker := c.from("198.51.100.7")
 	refused := false
-	for range loginPerAccount.Burst + 1 {
+	for range loginPerPair.Burst + 1 {
 		w := attacker.do("POST", "/api/v1/auth/login", map[string]string{"email": "victim@example.com", "password": "a wrong guess"})
 		if w.Code == 429 {
 			refused = true
