@@ -1,5 +1,7 @@
 package model
 
+import "math"
+
 // dot is the inner product of equal-length vectors, four lanes at a time (the
 // compiler keeps the lanes in registers, which is most of the speed of the
 // training loops).
@@ -67,3 +69,5 @@ func matVec(m []float32, x, out []float32) {
 		out[a] = dot(m[a*k:a*k+k], x)
 	}
 }
+
+func sqrt(x float64) float64 { return math.Sqrt(x) }

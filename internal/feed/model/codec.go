@@ -1,0 +1,288 @@
+package model
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"time"
+)
+
+// FormatVersion is the snapshot encoding's version. A node refuses a snapshot
+// of another version (ErrVersion) and keeps serving the one it has; the
+// rebuild job then writes one in its own version.
+const FormatVersion = 1
+
+var magic = [8]byte{'L', 'Y', 'O', 'S', 'N', 'A', 'P', 0}
+
+// Decoding errors.
+var (
+	ErrCorrupt = errors.New("snapshot is corrupt")
+	ErrVersion = errors.New("snapshot is of another format version")
+)
+
+// Section tags. A decoder skips tags it does not know, so a section may be
+// added without a new version; changing one needs a new version.
+const (
+	tagMeta uint32 = iota + 1
+	tagItems
+	tagUsers
+	tagPopularity
+	tagCoEngagement
+	tagEASE
+	tagSimilar
+	tagFactors
+	tagUserTop
+	tagClusters
+)
+
+// Encode writes the snapshot: magic, version, tagged length-prefixed sections
+// (little-endian), and a CRC-32 of all that.
+func (s *Snapshot) Encode(w io.Writer) error {
+	var buf bytes.Buffer
+	buf.Write(magic[:])
+	put32(&buf, FormatVersion)
+	section := func(tag uint32, body func(*bytes.Buffer)) {
+		var b bytes.Buffer
+		body(&b)
+		put32(&buf, tag)
+		put64(&buf, uint64(b.Len()))
+		buf.Write(b.Bytes())
+	}
+	section(tagMeta, func(b *bytes.Buffer) { put64(b, uint64(s.Built.UnixNano())) })
+	section(tagItems, func(b *bytes.Buffer) { putStrings(b, s.Items.IDs()) })
+	section(tagUsers, func(b *bytes.Buffer) { putStrings(b, s.Users.IDs()) })
+	section(tagPopularity, func(b *bytes.Buffer) { putF32s(b, s.Popularity) })
+	for _, l := range []struct {
+		tag   uint32
+		lists *Lists
+	}{{tagCoEngagement, s.CoEngagement}, {tagEASE, s.EASE}, {tagSimilar, s.Similar}, {tagUserTop, s.UserTop}} {
+		if l.lists != nil {
+			section(l.tag, func(b *bytes.Buffer) { putLists(b, l.lists) })
+		}
+	}
+	if f := s.Factors; f != nil {
+		section(tagFactors, func(b *bytes.Buffer) {
+			put32(b, uint32(f.K))
+			put32(b, math.Float32bits(f.Lambda))
+			put32(b, math.Float32bits(f.Alpha))
+			putF32s(b, f.Users)
+			putF32s(b, f.Items)
+			putF32s(b, f.Gram)
+		})
+	}
+	if c := s.Clusters; c != nil {
+		section(tagClusters, func(b *bytes.Buffer) {
+			put32(b, uint32(c.K))
+			putF32s(b, c.Centroids)
+			putI32s(b, c.Ptr)
+			putI32s(b, c.Members)
+		})
+	}
+	put32(&buf, crc32.ChecksumIEEE(buf.Bytes()))
+	_, err := w.Write(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
+	}
+	return nil
+}
+
+func put32(b *bytes.Buffer, v uint32) { b.Write(binary.LittleEndian.AppendUint32(nil, v)) }
+func put64(b *bytes.Buffer, v uint64) { b.Write(binary.LittleEndian.AppendUint64(nil, v)) }
+
+func putStrings(b *bytes.Buffer, s []string) {
+	put32(b, uint32(len(s)))
+	for _, x := range s {
+		put32(b, uint32(len(x)))
+		b.WriteString(x)
+	}
+}
+
+func putF32s(b *bytes.Buffer, v []float32) {
+	put64(b, uint64(len(v)))
+	out := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(x))
+	}
+	b.Write(out)
+}
+
+func putI32s(b *bytes.Buffer, v []int32) {
+	put64(b, uint64(len(v)))
+	out := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(out[4*i:], uint32(x))
+	}
+	b.Write(out)
+}
+
+func putLists(b *bytes.Buffer, l *Lists) {
+	putI32s(b, l.Ptr)
+	putI32s(b, l.IDs)
+	putF32s(b, l.Scores)
+}
+
+// Decode reads a snapshot written by Encode. Anything else — truncated,
+// altered, another version, inconsistent sizes or indexes out of range — is an
+// error wrapping ErrCorrupt or ErrVersion, never a panic, and the sizes it
+// allocates are bounded by the input's length.
+func Decode(data []byte) (*Snapshot, error) {
+	if len(data) < len(magic)+4+4 || !bytes.Equal(data[:8], magic[:]) {
+		return nil, fmt.Errorf("%w: not a snapshot", ErrCorrupt)
+	}
+	if v := binary.LittleEndian.Uint32(data[8:]); v != FormatVersion {
+		return nil, fmt.Errorf("%w: version %d, this node reads %d", ErrVersion, v, FormatVersion)
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.ChecksumIEEE(body) != sum {
+		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+	}
+	s := &Snapshot{Items: NewDict(), Users: NewDict()}
+	r := &reader{b: body[12:]}
+	for len(r.b) > 0 && r.err == nil {
+		tag := r.u32()
+		n := r.u64()
+		if r.err != nil || n > uint64(len(r.b)) {
+			return nil, fmt.Errorf("%w: section %d overruns the data", ErrCorrupt, tag)
+		}
+		sec := &reader{b: r.b[:n]}
+		r.b = r.b[n:]
+		switch tag {
+		case tagMeta:
+			s.Built = time.Unix(0, int64(sec.u64())).UTC()
+		case tagItems:
+			s.Items, sec.err = uniqueDict(sec.strings(), sec.err)
+		case tagUsers:
+			s.Users, sec.err = uniqueDict(sec.strings(), sec.err)
+		case tagPopularity:
+			s.Popularity = sec.f32s()
+		case tagCoEngagement:
+			s.CoEngagement = sec.lists()
+		case tagEASE:
+			s.EASE = sec.lists()
+		case tagSimilar:
+			s.Similar = sec.lists()
+		case tagUserTop:
+			s.UserTop = sec.lists()
+		case tagFactors:
+			f := &Factors{K: int(sec.u32()), Lambda: math.Float32frombits(sec.u32()), Alpha: math.Float32frombits(sec.u32())}
+			f.Users, f.Items, f.Gram = sec.f32s(), sec.f32s(), sec.f32s()
+			s.Factors = f
+		case tagClusters:
+			c := &Clusters{K: int(sec.u32())}
+			c.Centroids, c.Ptr, c.Members = sec.f32s(), sec.i32s(), sec.i32s()
+			s.Clusters = c
+		}
+		if sec.err == nil && len(sec.b) != 0 {
+			sec.err = fmt.Errorf("section %d has %d bytes left over", tag, len(sec.b))
+		}
+		if sec.err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrCorrupt, sec.err)
+		}
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
+	}
+	if err := s.validate(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return s, nil
+}
+
+// uniqueDict makes a dictionary of IDs that must not repeat.
+func uniqueDict(ids []string, err error) (*Dict, error) {
+	d := NewDict(ids...)
+	if err == nil && d.Len() != len(ids) {
+		err = errors.New("repeated ID")
+	}
+	return d, err
+}
+
+// reader consumes little-endian values, remembering the first overrun.
+type reader struct {
+	b   []byte
+	err error
+}
+
+var errShort = errors.New("truncated")
+
+func (r *reader) take(n uint64) []byte {
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = errShort
+		return nil
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *reader) u32() uint32 {
+	if b := r.take(4); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
+}
+
+func (r *reader) u64() uint64 {
+	if b := r.take(8); b != nil {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
+}
+
+func (r *reader) strings() []string {
+	n := r.u32()
+	if uint64(n)*4 > uint64(len(r.b)) { // each string has at least its length
+		r.err = errShort
+		return nil
+	}
+	out := make([]string, 0, n)
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		out = append(out, string(r.take(uint64(r.u32()))))
+	}
+	return out
+}
+
+// words takes n four-byte values, checking n against what is left before
+// multiplying, so a forged length can neither overflow nor allocate.
+func (r *reader) words() (int, []byte) {
+	n := r.u64()
+	if r.err != nil || n > uint64(len(r.b))/4 {
+		r.err = errShort
+		return 0, nil
+	}
+	return int(n), r.take(n * 4)
+}
+
+func (r *reader) f32s() []float32 {
+	n, b := r.words()
+	if r.err != nil {
+		return nil
+	}
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return out
+}
+
+func (r *reader) i32s() []int32 {
+	n, b := r.words()
+	if r.err != nil {
+		return nil
+	}
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = int32(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return out
+}
+
+func (r *reader) lists() *Lists {
+	return &Lists{Ptr: r.i32s(), IDs: r.i32s(), Scores: r.f32s()}
+}
+
+func crcOf(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
