@@ -28,8 +28,11 @@ type Config struct {
 	// FreshHalfLife is the half-life of the freshness feature.
 	FreshHalfLife time.Duration
 	// BingeDepth is how many episodes ahead of a series in progress binge mode
-	// offers (sequencing keeps them in order).
+	// offers (sequencing keeps them in order); binge mode places them first.
+	// The for-you feed places the best next episode at SeriesSlot (0-based)
+	// unless the ranking put one earlier.
 	BingeDepth int
+	SeriesSlot int
 
 	// Re-ranking. CreatorShare and TopicShare cap the share of a page one
 	// creator or one topic may take (at least CapFloor items each); MMRLambda
@@ -69,6 +72,7 @@ func DefaultConfig() *Config {
 		FollowWindow:  30 * 24 * time.Hour,
 		FreshHalfLife: 7 * 24 * time.Hour,
 		BingeDepth:    3,
+		SeriesSlot:    1,
 		CreatorShare:  0.2,
 		TopicShare:    0.6,
 		CapFloor:      2,
@@ -108,7 +112,7 @@ func DefaultConfig() *Config {
 		FeatLatent:          1.5,
 		FeatSimilar:         0.8,
 		FeatFollowed:        1.0,
-		FeatSeriesNext:      1.5,
+		FeatSeriesNext:      2.5,
 		FeatTopicAffinity:   1.0,
 		FeatCreatorAffinity: 0.5,
 		FeatTrending:        0.3,

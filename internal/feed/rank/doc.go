@@ -36,7 +36,7 @@
 // over the fresh candidates (Beta posterior of completion, seeded), and series
 // sequencing: an episode never precedes its predecessor unless the learner
 // skipped ahead; binge mode offers the next few episodes and exempts them from
-// the creator cap.
+// the caps.
 //
 // Explanations: the source whose features contributed most names the reason:
 // "Because you finished “…”", "New from …, whom you follow", "Trending in …",

@@ -24,60 +24,11 @@ func newWorld(o synth.Options, build func(*synth.Data) *model.Snapshot) *world {
 	for i := range d.Learners {
 		w.learner[d.Learners[i].ID] = &d.Learners[i]
 	}
-	w.now = d.Events[len(d.Events)-1].At.Add(time.Minute)
-	counts := map[string]*Counts{}
-	var buckets []Bucket
 	for _, e := range d.Events {
 		w.events[e.UserID] = append(w.events[e.UserID], e)
-		c := counts[e.ItemID]
-		if c == nil {
-			c = &Counts{}
-			counts[e.ItemID] = c
-		}
-		b := Bucket{ItemID: e.ItemID, Start: e.At.Truncate(time.Hour), Span: time.Hour}
-		switch e.Type {
-		case "view":
-			c.Views++
-			c.Impressions++
-			b.Views = 1
-		case "complete":
-			c.Completions++
-			b.Completions = 1
-		case "like":
-			c.Likes++
-			b.Likes = 1
-		case "save":
-			c.Saves++
-			b.Saves = 1
-		case "share":
-			c.Shares++
-			b.Shares = 1
-		case "skip":
-			c.Skips++
-		case "quiz_answer":
-			c.QuizAnswers++
-			if e.Correct {
-				c.QuizCorrect++
-			}
-		}
-		if w.now.Sub(e.At) < 7*24*time.Hour {
-			buckets = append(buckets, b)
-		}
 	}
-	trend := map[string]float64{}
-	for _, t := range Trending(buckets, WindowDay, w.now, 0) {
-		trend[t.ItemID] = t.Score
-	}
-	for _, it := range d.Items {
-		ri := Item{ID: it.ID, Title: it.Title, Kind: it.Kind, CreatorID: it.CreatorID, CreatorName: it.CreatorName,
-			Topics: it.Topics, SeriesID: it.SeriesID, SeriesTitle: it.SeriesTitle, Episode: it.Episode,
-			Difficulty: it.Difficulty, DurationMS: it.DurationMS, PublishedAt: it.PublishedAt, Visible: true,
-			Trending: trend[it.ID]}
-		if c := counts[it.ID]; c != nil {
-			ri.Counts = *c
-		}
-		w.items = append(w.items, ri)
-	}
+	w.now = d.Events[len(d.Events)-1].At.Add(time.Minute)
+	w.items = newWorldFrom(d.Items, d.Events, w.now)
 	var snap *model.Snapshot
 	if build != nil {
 		snap = build(d)
@@ -122,4 +73,63 @@ func (w *world) state(id string, evs []synth.Event) *Learner {
 		l.Recent = l.Recent[len(l.Recent)-300:]
 	}
 	return l
+}
+
+// newWorldFrom indexes generated items with counts and 24h trending computed
+// from evs as of now.
+func newWorldFrom(items []synth.Item, evs []synth.Event, now time.Time) []Item {
+	counts := map[string]*Counts{}
+	var buckets []Bucket
+	for _, e := range evs {
+		c := counts[e.ItemID]
+		if c == nil {
+			c = &Counts{}
+			counts[e.ItemID] = c
+		}
+		b := Bucket{ItemID: e.ItemID, Start: e.At.Truncate(time.Hour), Span: time.Hour}
+		switch e.Type {
+		case "view":
+			c.Views++
+			c.Impressions++
+			b.Views = 1
+		case "complete":
+			c.Completions++
+			b.Completions = 1
+		case "like":
+			c.Likes++
+			b.Likes = 1
+		case "save":
+			c.Saves++
+			b.Saves = 1
+		case "share":
+			c.Shares++
+			b.Shares = 1
+		case "skip":
+			c.Skips++
+		case "quiz_answer":
+			c.QuizAnswers++
+			if e.Correct {
+				c.QuizCorrect++
+			}
+		}
+		if now.Sub(e.At) < 7*24*time.Hour {
+			buckets = append(buckets, b)
+		}
+	}
+	trend := map[string]float64{}
+	for _, t := range Trending(buckets, WindowDay, now, 0) {
+		trend[t.ItemID] = t.Score
+	}
+	out := make([]Item, 0, len(items))
+	for _, it := range items {
+		ri := Item{ID: it.ID, Title: it.Title, Kind: it.Kind, CreatorID: it.CreatorID, CreatorName: it.CreatorName,
+			Topics: it.Topics, SeriesID: it.SeriesID, SeriesTitle: it.SeriesTitle, Episode: it.Episode,
+			Difficulty: it.Difficulty, DurationMS: it.DurationMS, PublishedAt: it.PublishedAt, Visible: !it.PublishedAt.After(now),
+			Trending: trend[it.ID]}
+		if c := counts[it.ID]; c != nil {
+			ri.Counts = *c
+		}
+		out = append(out, ri)
+	}
+	return out
 }

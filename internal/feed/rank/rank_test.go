@@ -6,12 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lyolearn/lyo/internal/feed/model"
 	"github.com/lyolearn/lyo/internal/feed/synth"
 )
 
 func smallWorld(t *testing.T) *world {
 	t.Helper()
-	return newWorld(synth.Options{Learners: 200, Items: 2000, Events: 40000, Topics: 12, Seed: 7}, nil)
+	return newWorld(synth.Options{Learners: 200, Items: 2000, Events: 40000, Topics: 12, Seed: 7}, func(d *synth.Data) *model.Snapshot {
+		return trainOn(d, d.Events, d.Events[len(d.Events)-1].At, model.Options{ALS: model.ALSOptions{Factors: 16, Iterations: 4}, NoEASE: true, Seed: 1})
+	})
 }
 
 func TestColdStartGivesAFullDiversePage(t *testing.T) {
@@ -69,7 +72,7 @@ func TestFiltersDropEverythingTheLearnerMustNotSee(t *testing.T) {
 	// An invisible item and an adults-only item for a minor.
 	w.items[4].Visible = false
 	w.items[6].AdultsOnly = true
-	cat := NewCatalogue(w.items, nil, CatalogueOptions{Now: w.now})
+	cat := NewCatalogue(w.items, w.cat.Snapshot(), CatalogueOptions{Now: w.now})
 	l.Minor = true
 	for seed := uint64(0); seed < 5; seed++ {
 		out := Rank(Input{Catalogue: cat, Learner: l, Request: Request{Limit: 100, Now: w.now, Seed: seed, Served: served}})
@@ -214,7 +217,7 @@ func TestFollowedCreatorsNewItemsAreExplained(t *testing.T) {
 		it.Counts = Counts{}
 		w.items = append(w.items, it)
 	}
-	cat := NewCatalogue(w.items, nil, CatalogueOptions{Now: w.now})
+	cat := NewCatalogue(w.items, w.cat.Snapshot(), CatalogueOptions{Now: w.now})
 	out := Rank(Input{Catalogue: cat, Learner: &Learner{ID: "f", Follows: []string{creator}}, Request: Request{Limit: 20, Now: w.now}})
 	found := 0
 	for _, e := range out.Entries {

@@ -41,9 +41,13 @@ func (r *run) rerank() []int {
 	nextExplore := cfg.ExploreFirst
 	picked := make([]int, 0, r.limit)
 	placed := make([]int32, 0, r.limit) // catalogue items on the page
+	// Series in progress: binge mode places every continuation first (in
+	// order); the for-you feed keeps one place, SeriesSlot, for the best one.
+	continuing := r.perSource[sSeries] > 0
 	for len(picked) < r.limit {
 		pos := len(picked)
 		exploring := explore > 0 && pos >= nextExplore
+		series := continuing && (r.req.Mode == Binge || pos >= cfg.SeriesSlot) && !exploring
 		best, bestKey := -1, math.Inf(-1)
 		for _, k := range order {
 			cd := &s.cands[k]
@@ -54,6 +58,9 @@ func (r *run) rerank() []int {
 				continue
 			}
 			if !r.relaxed && !r.withinCaps(cd, creatorCap, topicCap) {
+				continue
+			}
+			if series && cd.src[sSeries] == 0 {
 				continue
 			}
 			var key float64
@@ -73,6 +80,10 @@ func (r *run) rerank() []int {
 			explore = 0 // no fresh item can go here: stop exploring this page
 			continue
 		}
+		if best < 0 && series {
+			continuing = false // no continuation can go here
+			continue
+		}
 		if best < 0 {
 			if r.relaxed {
 				break
@@ -82,6 +93,9 @@ func (r *run) rerank() []int {
 		}
 		cd := &s.cands[best]
 		cd.pos = int32(pos)
+		if cd.src[sSeries] > 0 && r.req.Mode != Binge {
+			continuing = false // the for-you feed keeps one place
+		}
 		if exploring {
 			cd.explored = true
 			explore--
@@ -148,11 +162,14 @@ func (r *run) similarity(a, b int32) float32 {
 }
 
 // withinCaps reports whether placing cd keeps its creator and topics within
-// their caps. In binge mode a series continuation is exempt from the creator
-// cap.
+// their caps. In binge mode a series continuation is exempt from both: the
+// learner asked to keep going.
 func (r *run) withinCaps(cd *cand, creatorCap, topicCap int) bool {
 	c, s := r.c, r.s
-	if int(s.creatorCount[c.creatorOf[cd.item]]) >= creatorCap && !(r.req.Mode == Binge && cd.src[sSeries] > 0) {
+	if r.req.Mode == Binge && cd.src[sSeries] > 0 {
+		return true
+	}
+	if int(s.creatorCount[c.creatorOf[cd.item]]) >= creatorCap {
 		return false
 	}
 	for _, t := range c.topicsOf(cd.item) {
