@@ -86,7 +86,7 @@ func Train(ctx context.Context, data TrainData, o Options) (*Snapshot, error) {
 			return nil, fmt.Errorf("clusters: %w", err)
 		}
 		stage("latent candidates")
-		if s.UserTop, err = userTop(ctx, m, s.Factors, s.Clusters, o.UserTop, o.Workers); err != nil {
+		if s.UserTop, err = TopForUsers(ctx, m, s.Factors, s.Clusters, o.UserTop, o.Workers); err != nil {
 			return nil, err
 		}
 	}
@@ -110,9 +110,9 @@ func Train(ctx context.Context, data TrainData, o Options) (*Snapshot, error) {
 	return s, nil
 }
 
-// userTop finds every trained learner's best items by their factors, their
+// TopForUsers finds every trained learner's best items by their factors, their
 // own items left out.
-func userTop(ctx context.Context, m *Matrix, f *Factors, cl *Clusters, n, w int) (*Lists, error) {
+func TopForUsers(ctx context.Context, m *Matrix, f *Factors, cl *Clusters, n, w int) (*Lists, error) {
 	rows := make([][]Scored, m.Rows)
 	w = workers(w)
 	tops := make([]*TopK, w)

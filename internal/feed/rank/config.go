@@ -41,6 +41,9 @@ type Config struct {
 	TopicShare   float64
 	CapFloor     int
 	MMRLambda    float64
+	// RerankPool is how many of the best-scored candidates compete for the
+	// page (at least twice the page); fresh and series candidates always do.
+	RerankPool int
 
 	// Exploration: ExploreShare of each page goes to fresh items chosen by
 	// Thompson sampling at positions ExploreFirst, ExploreFirst+ExploreEvery, …
@@ -67,7 +70,7 @@ type Config struct {
 // posterior draw of exploration.
 func DefaultConfig() *Config {
 	c := &Config{
-		HistoryLen:    100,
+		HistoryLen:    60,
 		HistoryDecay:  0.97,
 		FollowWindow:  30 * 24 * time.Hour,
 		FreshHalfLife: 7 * 24 * time.Hour,
@@ -77,24 +80,25 @@ func DefaultConfig() *Config {
 		TopicShare:    0.6,
 		CapFloor:      2,
 		MMRLambda:     0.85,
+		RerankPool:    120,
 		ExploreShare:  0.1,
 		ExploreFirst:  3,
 		ExploreEvery:  8,
 		ExplorePrior:  4,
 		DefaultLimit:  20,
 		MaxLimit:      100,
-		MaxCandidates: 600,
+		MaxCandidates: 400,
 	}
 	c.Pool = [numSources]int{
-		sFollowed:     40,
-		sCoEngagement: 200,
-		sLatent:       150,
-		sSimilar:      80,
-		sTopic:        120,
-		sTrending:     40,
-		sFresh:        40,
+		sFollowed:     30,
+		sCoEngagement: 120,
+		sLatent:       80,
+		sSimilar:      40,
+		sTopic:        60,
+		sTrending:     20,
+		sFresh:        30,
 		sSeries:       30,
-		sPopular:      60,
+		sPopular:      40,
 	}
 	c.Weights = [NumTargets]float64{
 		TargetComplete: 1.0,

@@ -23,11 +23,23 @@ func (r *run) rerank() []int {
 		}
 		return cmp.Compare(ca.item, cb.item)
 	})
-	s.order = order
 	if len(order) == 0 {
 		return nil
 	}
 	hi, lo := s.cands[order[0]].score, s.cands[order[len(order)-1]].score
+	// Only the best RerankPool candidates (and every fresh and series one,
+	// which have places of their own) compete for the page: the rest could
+	// only reach it if caps and sequencing struck out nearly all of those.
+	if w := max(cfg.RerankPool, 2*r.limit); len(order) > w {
+		keep := order[:w]
+		for _, k := range order[w:] {
+			if cd := &s.cands[k]; cd.src[sFresh] > 0 || cd.src[sSeries] > 0 {
+				keep = append(keep, k)
+			}
+		}
+		order = keep
+	}
+	s.order = order
 	span := hi - lo
 	if span <= 0 {
 		span = 1
@@ -120,7 +132,7 @@ func (r *run) place(cd *cand) {
 		s.touchTopic(t)
 		s.topicCount[t]++
 	}
-	for k := range s.cands {
+	for _, k := range s.order {
 		o := &s.cands[k]
 		if o.pos < 0 {
 			o.maxSim = max(o.maxSim, r.similarity(cd.item, o.item))
