@@ -12,7 +12,7 @@ import (
 // give them.
 func generated(t testing.TB) ([]Row, map[string]ItemInfo) {
 	t.Helper()
-	d := synth.Generate(synth.Options{Learners: 300, Items: 1500, Events: 50000, Topics: 12, Seed: 21})
+	d := synth.Generate(synth.Options{Learners: 250, Items: 700, Events: 30000, Topics: 10, Seed: 21})
 	type key struct{ u, i string }
 	at := map[key]float64{}
 	rating := map[key]float64{}

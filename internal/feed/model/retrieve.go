@@ -11,7 +11,7 @@ const exactBelow = 4096
 // Retrieve returns up to n items with the highest predicted preference for
 // vector u, skipping those skip reports (nil skips none), using t as scratch.
 // With clusters it scores the centroids and scans the members of the best
-// clusters until it has looked at max(20n, 2000) items: approximate, at a small
+// clusters until it has looked at max(12n, 1000) items: approximate, at a small
 // fraction of a full scan's cost; without (or for small catalogues) it scans
 // every item.
 func (f *Factors) Retrieve(u []float32, cl *Clusters, n int, t *TopK, skip func(int32) bool) []Scored {
@@ -20,11 +20,17 @@ func (f *Factors) Retrieve(u []float32, cl *Clusters, n int, t *TopK, skip func(
 		return t.Sorted()
 	}
 	items := f.NumItems()
+	// Score first and ask skip only about items that would enter the top: skip
+	// usually reads the caller's per-item state, scattered in memory.
 	push := func(i int32) {
+		s := dot(u, f.Item(i))
+		if m, full := t.Min(); full && s <= m {
+			return
+		}
 		if skip != nil && skip(i) {
 			return
 		}
-		t.Push(i, dot(u, f.Item(i)))
+		t.Push(i, s)
 	}
 	if cl == nil || cl.K != f.K || items < exactBelow || len(cl.Ptr) < 2 {
 		for i := 0; i < items; i++ {
@@ -43,7 +49,7 @@ func (f *Factors) Retrieve(u []float32, cl *Clusters, n int, t *TopK, skip func(
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	budget := max(20*n, 2000)
+	budget := max(12*n, 1000)
 	for _, o := range order {
 		if budget <= 0 {
 			break

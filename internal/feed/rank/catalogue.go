@@ -114,7 +114,9 @@ func NewCatalogue(items []Item, snap *model.Snapshot, o CatalogueOptions) *Catal
 	c.topicPtr = make([]int32, 1, n+1)
 	c.seriesOf = make([]int32, n)
 	for i, it := range c.items {
-		c.creatorOf[i] = c.creators.Add(it.CreatorID)
+		// An item without a creator (imported data) is its own creator, so caps
+		// and diversity do not lump all such items together.
+		c.creatorOf[i] = c.creators.Add(cmp.Or(it.CreatorID, "\x00"+it.ID))
 		for _, t := range it.Topics {
 			c.topicIdx = append(c.topicIdx, c.topics.Add(t))
 		}

@@ -51,6 +51,18 @@ func (r *run) prepare() {
 	for _, id := range l.Hidden {
 		r.filter(id, dropHidden)
 	}
+	// Mark the learner's items up front when there are not too many: one
+	// lookup each, instead of a map lookup for every item a source offers.
+	if len(l.Items) <= markItemsBelow {
+		for id, st := range l.Items {
+			why := dropSeen
+			if st.Hidden {
+				why = dropHidden
+			}
+			r.filter(id, why)
+		}
+		r.itemsMarked = true
+	}
 	for _, id := range r.req.Served {
 		if i, ok := c.byID[id]; ok {
 			for _, t := range c.topicsOf(i) {
@@ -69,6 +81,10 @@ func (r *run) prepare() {
 	r.history()
 	r.topTopics()
 }
+
+// markItemsBelow bounds the learners whose items are marked in prepare; a
+// longer history is looked up per offered item instead.
+const markItemsBelow = 4096
 
 // filter marks an item as dropped before any source offers it.
 func (r *run) filter(id string, why uint8) {
@@ -172,7 +188,7 @@ func (r *run) topTopics() {
 	})
 }
 
-// topicWeight is how much topic t counts for this learner, 0–1.5.
+// topicWeight is how much topic t counts for this learner, 0–2.
 func (r *run) topicWeight(t int32) float64 {
 	s := r.s
 	w := 0.0
@@ -183,7 +199,7 @@ func (r *run) topicWeight(t int32) float64 {
 		w = math.Max(w, 0.5)
 	}
 	if s.topicFlag[t]&flagBoosted != 0 {
-		w += 0.5
+		w++
 	}
 	return w
 }

@@ -15,15 +15,16 @@ type run struct {
 	cfg *Config
 	rng *rand.Rand
 
-	limit      int
-	maxTopic   float64 // the learner's strongest topic affinity
-	maxCreator float64
-	level      float64 // mean difficulty of what the learner engaged with; 0 unknown
-	served     int
-	hasUser    bool // a latent vector is in s.user
-	folded     bool
-	relaxed    bool
-	perSource  [numSources]int
+	limit       int
+	maxTopic    float64 // the learner's strongest topic affinity
+	maxCreator  float64
+	level       float64 // mean difficulty of what the learner engaged with; 0 unknown
+	served      int
+	hasUser     bool // a latent vector is in s.user
+	folded      bool
+	relaxed     bool
+	itemsMarked bool // prepare marked every item of Learner.Items as filtered
+	perSource   [numSources]int
 }
 
 // Rank ranks one page for one learner. It is a pure function of its input: no
@@ -155,7 +156,7 @@ func (r *run) score() {
 				aff = max(aff, s.topicAff[t]/float32(r.maxTopic))
 			}
 			if s.topicFlag[t]&flagBoosted != 0 {
-				boost = 0.5
+				boost = 1
 			}
 			if r.served > 0 {
 				repeat = max(repeat, float32(s.topicSession[t])/float32(r.served))

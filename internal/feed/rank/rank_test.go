@@ -3,6 +3,7 @@ package rank
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,11 +11,19 @@ import (
 	"github.com/lyolearn/lyo/internal/feed/synth"
 )
 
-func smallWorld(t *testing.T) *world {
-	t.Helper()
+// small is generated and trained once; every test gets its own copy of the
+// item list (tests add items) around the shared data and snapshot.
+var small = sync.OnceValue(func() *world {
 	return newWorld(synth.Options{Learners: 200, Items: 2000, Events: 40000, Topics: 12, Seed: 7}, func(d *synth.Data) *model.Snapshot {
 		return trainOn(d, d.Events, d.Events[len(d.Events)-1].At, model.Options{ALS: model.ALSOptions{Factors: 16, Iterations: 4}, NoEASE: true, Seed: 1})
 	})
+})
+
+func smallWorld(t *testing.T) *world {
+	t.Helper()
+	w := *small()
+	w.items = slices.Clone(w.items)
+	return &w
 }
 
 func TestColdStartGivesAFullDiversePage(t *testing.T) {

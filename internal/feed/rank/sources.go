@@ -56,11 +56,13 @@ func (r *run) drop(i int32) uint8 {
 	case s.creatorFlag[c.creatorOf[i]]&flagBlocked != 0:
 		return dropBlocked
 	}
-	if st, ok := r.l.Items[it.ID]; ok {
-		if st.Hidden {
-			return dropHidden
+	if !r.itemsMarked {
+		if st, ok := r.l.Items[it.ID]; ok {
+			if st.Hidden {
+				return dropHidden
+			}
+			return dropSeen
 		}
-		return dropSeen
 	}
 	for _, t := range c.topicsOf(i) {
 		if s.topicFlag[t]&flagMuted != 0 {
