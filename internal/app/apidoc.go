@@ -8,6 +8,7 @@ import (
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
+	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
 )
 
@@ -26,6 +27,7 @@ func apiParts() []apidoc.Part {
 		{Name: "flags", YAML: flags.OpenAPI},
 		{Name: "content", YAML: content.OpenAPI},
 		{Name: "events", YAML: events.OpenAPI},
+		{Name: "feed", YAML: feed.OpenAPI},
 	}
 }
 

@@ -47,6 +47,11 @@ func runServe(ctx context.Context, getenv func(string) string, stdout io.Writer,
 // accepting and in-flight requests get ShutdownGrace to finish. onListen, when set,
 // learns the bound addresses (tests listen on port 0).
 func (s *server) serve(ctx context.Context, onListen func(api, metrics string)) error {
+	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBackground()
+	if err := s.startFeed(bg); err != nil {
+		return err
+	}
 	api := s.httpServer(s.cfg.HTTPAddr, s.handler)
 	servers := []*http.Server{api}
 	var metricsAddr string

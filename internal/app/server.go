@@ -20,6 +20,7 @@ import (
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/cursor"
 	"github.com/lyolearn/lyo/internal/events"
+	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/obs"
@@ -44,6 +45,7 @@ type server struct {
 	auth    *auth.Service
 	content *content.Service
 	events  *events.Service
+	feed    *feed.Service
 	now     func() time.Time
 	stop    context.CancelFunc // ends the node's background work (probes)
 	hooks   hooks
@@ -133,8 +135,9 @@ func (s *server) wireServices(ctx context.Context) error {
 	}
 	hasher := password.NewHasher(params, runtime.GOMAXPROCS(0))
 	s.auth = auth.NewService(s.db, hasher, issuer, s.log, auth.Options{RefreshTTL: cfg.RefreshTokenTTL, Now: s.now})
-	s.events = events.NewService(s.db, catalog{s.db}, events.Options{MaxBatch: cfg.EventsMaxBatch, Retention: cfg.EventsRetention, Now: s.now})
-	s.content = content.NewService(s.db, directory{s.auth, s.now}, s.events, s.now)
+	s.newFeed()
+	s.events = events.NewService(feedEvents{s.db, s.feed}, catalog{s.db}, events.Options{MaxBatch: cfg.EventsMaxBatch, Retention: cfg.EventsRetention, Now: s.now})
+	s.content = content.NewService(feedContent{s.db, s.feed}, directory{s.auth, s.now}, s.events, s.now)
 	s.auth.RegisterData(auth.DataPart{Name: "content", Export: s.content.Export, Delete: s.content.DeleteUserData})
 	s.auth.RegisterData(auth.DataPart{Name: "activity", Export: s.events.Export, Delete: s.events.DeleteUserData})
 

@@ -14,6 +14,7 @@ import (
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
+	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/store/migrate"
 	"github.com/lyolearn/lyo/internal/store/poolstat"
@@ -35,6 +36,7 @@ type Store interface {
 	auth.Store
 	content.Store
 	events.Store
+	feed.Store
 	flags.Store
 	settings.Store
 

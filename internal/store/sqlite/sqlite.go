@@ -59,6 +59,9 @@ type DB struct {
 	// is prepared once (on first use: the table exists only after migrating).
 	authMu   sync.Mutex
 	authStmt *sql.Stmt
+
+	// The feed's per-request reads, prepared once on the reader pool.
+	readStmts sync.Map // query text → *sql.Stmt
 }
 
 // Migrations returns the migrations embedded in this package, in order.
@@ -183,6 +186,11 @@ func (db *DB) Close() error {
 		db.authStmt = nil
 	}
 	db.authMu.Unlock()
+	db.readStmts.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		db.readStmts.Delete(k)
+		return true
+	})
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 

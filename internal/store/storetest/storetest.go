@@ -93,6 +93,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"EventsHide", testEventsHide},
 		{"EventsLog", testEventsLog},
 		{"EventsForget", testEventsForget},
+		{"FeedCatalogueItems", testFeedCatalogueItems},
+		{"FeedLearnerRecord", testFeedLearnerRecord},
+		{"FeedActivity", testFeedActivity},
+		{"FeedTrendingRollUp", testFeedTrendingRollUp},
 		{"Close", testClose},
 	}
 	for _, tt := range tests {

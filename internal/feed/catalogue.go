@@ -1,0 +1,178 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lyolearn/lyo/internal/feed/model"
+	"github.com/lyolearn/lyo/internal/feed/rank"
+)
+
+// Windows are the trending windows the API offers, by their names.
+var Windows = map[string]time.Duration{"1h": rank.WindowHour, "24h": rank.WindowDay, "7d": rank.WindowWeek}
+
+// Index is one immutable build of the catalogue: the ranker's index with the
+// model bound to it, the summaries answers show, and the trending lists.
+// Requests hold the Index they started with while a newer one is swapped in.
+type Index struct {
+	Rank  *rank.Catalogue
+	Built time.Time
+	// Snapshot is the version of the bound model (0: none).
+	Snapshot int64
+
+	items    map[string]*Summary
+	trending map[time.Duration][]rank.Trend
+}
+
+// Summary returns an item's summary.
+func (x *Index) Summary(id string) (*Summary, bool) {
+	s, ok := x.items[id]
+	return s, ok
+}
+
+// Trending returns the window's items by velocity, highest first.
+func (x *Index) Trending(window time.Duration) []rank.Trend { return x.trending[window] }
+
+// Catalogue keeps the current Index and rebuilds it: on a period (new items,
+// changed counts, trending), when this node's content changes (Nudge), and when
+// a new model snapshot is loaded (SetSnapshot).
+type Catalogue struct {
+	store Store
+	now   func() time.Time
+	log   *slog.Logger
+
+	cur  atomic.Pointer[Index]
+	snap atomic.Pointer[loadedSnapshot]
+
+	mu    sync.Mutex // one rebuild at a time
+	nudge chan struct{}
+}
+
+type loadedSnapshot struct {
+	version int64
+	model   *model.Snapshot
+}
+
+// NewCatalogue returns a catalogue with an empty index; call Rebuild before
+// serving.
+func NewCatalogue(store Store, now func() time.Time, log *slog.Logger) *Catalogue {
+	c := &Catalogue{store: store, now: now, log: log, nudge: make(chan struct{}, 1)}
+	c.cur.Store(&Index{Rank: rank.NewCatalogue(nil, nil, rank.CatalogueOptions{Now: now()}),
+		items: map[string]*Summary{}, trending: map[time.Duration][]rank.Trend{}})
+	return c
+}
+
+// Current is the index to serve from.
+func (c *Catalogue) Current() *Index { return c.cur.Load() }
+
+// SetSnapshot binds a newly loaded model; the next rebuild uses it. It reports
+// whether the version is new.
+func (c *Catalogue) SetSnapshot(version int64, m *model.Snapshot) bool {
+	if old := c.snap.Load(); old != nil && old.version >= version {
+		return false
+	}
+	c.snap.Store(&loadedSnapshot{version: version, model: m})
+	return true
+}
+
+// SnapshotVersion is the version of the model the next rebuild binds (0: none).
+func (c *Catalogue) SnapshotVersion() int64 {
+	if s := c.snap.Load(); s != nil {
+		return s.version
+	}
+	return 0
+}
+
+// Nudge asks for a rebuild soon: this node's content changed.
+func (c *Catalogue) Nudge() {
+	select {
+	case c.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// Rebuild reads the catalogue, its totals and the trending buckets, and swaps
+// in a new Index.
+func (c *Catalogue) Rebuild(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now().UTC()
+	rows, err := c.store.CatalogueItems(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild feed catalogue: %w", err)
+	}
+	names, err := c.store.TopicNames(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild feed catalogue: %w", err)
+	}
+	buckets, err := c.store.TrendingBuckets(ctx, now.Add(-rank.WindowWeek))
+	if err != nil {
+		return fmt.Errorf("rebuild feed catalogue: %w", err)
+	}
+	x := &Index{Built: now, items: make(map[string]*Summary, len(rows)), trending: map[time.Duration][]rank.Trend{}}
+	for _, w := range Windows {
+		x.trending[w] = rank.Trending(buckets, w, now, 0)
+	}
+	// Trending lists only what may be shown: an item unpublished since its
+	// buckets were counted drops out.
+	visible := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		visible[r.ID] = r.Published
+	}
+	for w, list := range x.trending {
+		kept := list[:0]
+		for _, t := range list {
+			if visible[t.ItemID] {
+				kept = append(kept, t)
+			}
+		}
+		x.trending[w] = kept
+	}
+	day := make(map[string]float64, len(x.trending[rank.WindowDay]))
+	for _, t := range x.trending[rank.WindowDay] {
+		day[t.ItemID] = t.Score
+	}
+	items := make([]rank.Item, 0, len(rows))
+	for _, r := range rows {
+		x.items[r.ID] = newSummary(r)
+		items = append(items, rank.Item{ID: r.ID, Title: r.Title, Kind: r.Kind, CreatorID: r.CreatorID,
+			CreatorName: r.CreatorName, Topics: r.Topics, SeriesID: r.SeriesID, SeriesTitle: r.SeriesTitle,
+			Episode: r.Episode, Difficulty: r.Difficulty, DurationMS: r.DurationMS, PublishedAt: r.PublishedAt,
+			Visible: r.Published, Counts: r.Counts, Trending: day[r.ID]})
+	}
+	var m *model.Snapshot
+	if s := c.snap.Load(); s != nil {
+		m, x.Snapshot = s.model, s.version
+	}
+	x.Rank = rank.NewCatalogue(items, m, rank.CatalogueOptions{Now: now, TopicNames: names})
+	c.cur.Store(x)
+	return nil
+}
+
+// Run rebuilds every period, and soon after a Nudge, until ctx ends. A failed
+// rebuild is logged and the current index kept.
+func (c *Catalogue) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-c.nudge:
+			// Let a burst of writes (a creator publishing a series) settle.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+		if err := c.Rebuild(ctx); err != nil && ctx.Err() == nil {
+			c.log.WarnContext(ctx, "feed catalogue rebuild failed; serving the previous one", "error", err)
+		}
+	}
+}
