@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,10 +145,39 @@ func testLoginThrottledBeforeHashing(t *testing.T, dbURL string) {
 	}
 }
 
+// TestRouteLimitMatchesItsHeaders uses the in-process limiter (no Redis) on a
+// route: a client gets exactly the q the policy header advertises, then a 429
+// whose RateLimit t equals its Retry-After.
+func TestRouteLimitMatchesItsHeaders(t *testing.T) {
+	c := newClient(t, authServer(t, "", newClock(), nil), nil)
+	refresh := func() *httptest.ResponseRecorder {
+		return c.do("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": "lyo_rt_nothing"})
+	}
+	first := refresh()
+	var q, w int
+	if _, err := fmt.Sscanf(first.Header().Get("RateLimit-Policy"), `"auth";q=%d;w=%d`, &q, &w); err != nil || q < 1 {
+		t.Fatalf("policy header %q: %v", first.Header().Get("RateLimit-Policy"), err)
+	}
+	for i := 2; i <= q; i++ {
+		if r := refresh(); r.Code == 429 {
+			t.Fatalf("request %d of the advertised q=%d refused", i, q)
+		}
+	}
+	over := refresh()
+	var p problem
+	want(t, over, 429, &p)
+	var r, tt int
+	if _, err := fmt.Sscanf(over.Header().Get("RateLimit"), `"auth";r=%d;t=%d`, &r, &tt); err != nil || r != 0 ||
+		strconv.Itoa(tt) != over.Header().Get("Retry-After") {
+		t.Errorf("429 with RateLimit %q and Retry-After %q: t must equal Retry-After", over.Header().Get("RateLimit"), over.Header().Get("Retry-After"))
+	}
+}
+
 func TestRateLimitHeaders(t *testing.T) {
 	c := newClient(t, authServer(t, "", newClock(), nil), nil)
 	w := c.do("GET", "/api/v1/version", nil)
-	if !strings.HasPrefix(w.Header().Get("RateLimit-Policy"), `"read";q=1200;w=60`) || !strings.HasPrefix(w.Header().Get("RateLimit"), `"read";r=`) {
+	// read: 1200 a minute with a burst of 200, so one every 50 ms, refilled in 10 s.
+	if w.Header().Get("RateLimit-Policy") != `"read";q=200;w=10` || w.Header().Get("RateLimit") != `"read";r=199;t=1` {
 		t.Errorf("headers %v", w.Header())
 	}
 	if w := c.do("GET", "/healthz", nil); w.Header().Get("RateLimit") != "" {

@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -98,6 +97,15 @@ func Metrics(o Observer) func(http.Handler) http.Handler {
 	}
 }
 
+// CORSAllowHeaders are the request headers a browser may send cross-origin: the
+// ones Lyo reads. A preflight is answered with this list, never with an echo of
+// what it asked for, so a page cannot get a header through that Lyo does not
+// expect.
+const CORSAllowHeaders = "Accept, Accept-Language, Authorization, Content-Language, Content-Type, Idempotency-Key, If-Match, If-None-Match, X-Request-ID"
+
+// CORSExposeHeaders are the response headers a page's script may read.
+const CORSExposeHeaders = "ETag, Location, RateLimit, RateLimit-Policy, Retry-After, X-Request-ID"
+
 // CORS answers preflights and marks responses for the listed origins only.
 // A "*" entry allows any origin (never with credentials; config refuses that).
 func CORS(origins []string, credentials bool) func(http.Handler) http.Handler {
@@ -121,14 +129,12 @@ func CORS(origins []string, credentials bool) func(http.Handler) http.Handler {
 				h.Add("Vary", "Access-Control-Request-Method")
 				h.Add("Vary", "Access-Control-Request-Headers")
 				h.Set("Access-Control-Allow-Methods", methods)
-				if reqHeaders := r.Header.Get("Access-Control-Request-Headers"); reqHeaders != "" {
-					h.Set("Access-Control-Allow-Headers", reqHeaders)
-				}
+				h.Set("Access-Control-Allow-Headers", CORSAllowHeaders)
 				h.Set("Access-Control-Max-Age", strconv.Itoa(int((10 * time.Minute).Seconds())))
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
-			h.Set("Access-Control-Expose-Headers", strings.Join([]string{RequestIDHeader, "RateLimit", "RateLimit-Policy", "Retry-After"}, ", "))
+			h.Set("Access-Control-Expose-Headers", CORSExposeHeaders)
 			next.ServeHTTP(w, r)
 		})
 	}

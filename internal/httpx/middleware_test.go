@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -129,19 +130,33 @@ func TestSecurityHeaders(t *testing.T) {
 
 func TestCORS(t *testing.T) {
 	_, h := testStack(t, io.Discard)
-	w := do(h, "OPTIONS", "/api/v1/things", "", "Origin", "https://app.example", "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type, authorization")
+	w := do(h, "OPTIONS", "/api/v1/things", "", "Origin", "https://app.example", "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type, authorization, x-evil-header")
+	allowed := w.Header().Get("Access-Control-Allow-Headers")
 	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Origin") != "https://app.example" ||
-		w.Header().Get("Access-Control-Allow-Credentials") != "true" ||
-		w.Header().Get("Access-Control-Allow-Headers") != "content-type, authorization" {
+		w.Header().Get("Access-Control-Allow-Credentials") != "true" {
 		t.Errorf("allowed preflight: %d %v", w.Code, w.Header())
+	}
+	for _, want := range []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID", "Idempotency-Key"} {
+		if !slices.Contains(strings.Split(allowed, ", "), want) {
+			t.Errorf("Access-Control-Allow-Headers %q lacks %s", allowed, want)
+		}
+	}
+	if strings.Contains(strings.ToLower(allowed), "x-evil-header") {
+		t.Errorf("a requested header was echoed: %q", allowed)
 	}
 	w = do(h, "OPTIONS", "/api/v1/things", "", "Origin", "https://evil.example", "Access-Control-Request-Method", "POST")
 	if w.Header().Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("unlisted origin allowed: %v", w.Header())
 	}
 	w = do(h, "GET", "/api/v1/things/1", "", "Origin", "https://app.example")
-	if w.Code != 200 || w.Header().Get("Access-Control-Allow-Origin") != "https://app.example" || !strings.Contains(w.Header().Get("Access-Control-Expose-Headers"), RequestIDHeader) {
+	if w.Code != 200 || w.Header().Get("Access-Control-Allow-Origin") != "https://app.example" {
 		t.Errorf("simple request: %d %v", w.Code, w.Header())
+	}
+	exposed := strings.Split(w.Header().Get("Access-Control-Expose-Headers"), ", ")
+	for _, want := range []string{"Location", "ETag", "Retry-After", "RateLimit", "RateLimit-Policy", "X-Request-ID"} {
+		if !slices.Contains(exposed, want) {
+			t.Errorf("Access-Control-Expose-Headers %q lacks %s", exposed, want)
+		}
 	}
 }
 

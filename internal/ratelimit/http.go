@@ -11,21 +11,48 @@ import (
 )
 
 // SetHeaders describes p and r to the client in the structured-field headers of
-// draft-ietf-httpapi-ratelimit-headers, and adds Retry-After when r is a refusal:
+// draft-ietf-httpapi-ratelimit-headers-10, and adds Retry-After when r is a
+// refusal:
 //
-//	RateLimit-Policy: "login";q=10;w=60
-//	RateLimit: "login";r=0;t=6
-//	Retry-After: 6
+//	RateLimit-Policy: "auth";q=20;w=40
+//	RateLimit: "auth";r=0;t=2
+//	Retry-After: 2
 //
-// Durations are whole seconds rounded up, so a client that waits them is never
-// early. A second call replaces the first's headers.
+// The headers say what the GCRA limiter does, not the policy's nominal rate: a
+// client may send q requests at once (the burst), and a spent quota refills in w
+// seconds (burst × emission interval), one request every w/q seconds. r is how
+// many requests would be allowed right now, and t the seconds until one more
+// would be (the draft's "additional quota made available"): on a refusal, t is
+// exactly Retry-After. Durations are whole seconds rounded up, so a client that
+// waits them is never early. A second call replaces the first's headers.
 func SetHeaders(h http.Header, p Policy, r Result) {
 	name := sfString(p.Name)
-	h.Set("RateLimit-Policy", name+";q="+strconv.Itoa(p.Limit)+";w="+strconv.FormatInt(ceilSeconds(p.Period), 10))
-	h.Set("RateLimit", name+";r="+strconv.Itoa(max(r.Remaining, 0))+";t="+strconv.FormatInt(ceilSeconds(r.ResetAfter), 10))
-	if !r.Allowed {
-		h.Set("Retry-After", strconv.FormatInt(retrySeconds(r), 10))
+	q, w := p.Limit, int64(0)
+	if p.validate() == nil {
+		q, w = p.burst(), ceilSeconds(time.Duration(p.burst())*p.interval())
 	}
+	h.Set("RateLimit-Policy", name+";q="+strconv.Itoa(q)+";w="+strconv.FormatInt(w, 10))
+	var t int64
+	if r.Allowed {
+		t = ceilSeconds(nextUnit(p, r))
+	} else {
+		t = retrySeconds(r)
+		h.Set("Retry-After", strconv.FormatInt(t, 10))
+	}
+	h.Set("RateLimit", name+";r="+strconv.Itoa(max(r.Remaining, 0))+";t="+strconv.FormatInt(t, 10))
+}
+
+// nextUnit is how long until one more request would be allowed after r. GCRA
+// hands out a request every interval T; with r.Remaining left now and the
+// bucket full again r.ResetAfter from now, the next one comes when
+// ResetAfter less the (burst − remaining − 1) intervals still owed has passed.
+func nextUnit(p Policy, r Result) time.Duration {
+	if p.validate() != nil || r.Remaining >= p.burst() {
+		return 0
+	}
+	T := p.interval()
+	next := r.ResetAfter - time.Duration(p.burst()-r.Remaining-1)*T
+	return min(max(next, 0), T)
 }
 
 // Exceeded is the 429 a handler returns for a refused request. Its headers are
