@@ -7,7 +7,10 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN go build -tags vips -trimpath -ldflags "-s -w" -o /out/lyo ./cmd/lyo
+# .git stays out of the build context (.dockerignore): pass the commit in with
+# docker build --build-arg LYO_COMMIT=$(git rev-parse --short=12 HEAD) .
+ARG LYO_COMMIT=unknown
+RUN go build -tags vips -trimpath -ldflags "-s -w -X github.com/lyolearn/lyo/internal/app.Commit=${LYO_COMMIT}" -o /out/lyo ./cmd/lyo
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libvips42 ffmpeg ca-certificates && rm -rf /var/lib/apt/lists/* \

@@ -13,8 +13,14 @@ import (
 	"strings"
 )
 
-// Version is set at link time (-ldflags "-X github.com/lyolearn/lyo/internal/app.Version=…").
-var Version = "dev"
+// Version and Commit are set at link time
+// (-ldflags "-X github.com/lyolearn/lyo/internal/app.Commit=…"): the scripts, the
+// Makefile and the Dockerfile pass the commit, for builds that carry no VCS
+// stamping (a Docker build context has no .git).
+var (
+	Version = "dev"
+	Commit  = ""
+)
 
 const usage = `lyo — the Lyo learning-platform backend
 
@@ -83,27 +89,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 func versionString() string {
 	v := Version
+	rev, modified, goVersion := Commit, "", ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		var rev, modified string
+		goVersion = bi.GoVersion
 		for _, s := range bi.Settings {
 			switch s.Key {
 			case "vcs.revision":
-				rev = s.Value
+				rev = s.Value // the toolchain's own stamp wins
 			case "vcs.modified":
 				modified = s.Value
 			}
 		}
-		if rev != "" {
-			if len(rev) > 12 {
-				rev = rev[:12]
-			}
-			v += " (" + rev
-			if modified == "true" {
-				v += ", modified"
-			}
-			v += ")"
-		}
-		v += " " + bi.GoVersion
 	}
-	return "lyo " + strings.TrimSpace(v)
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += " (" + rev
+		if modified == "true" {
+			v += ", modified"
+		}
+		v += ")"
+	}
+	return "lyo " + strings.TrimSpace(v+" "+goVersion)
 }
