@@ -48,7 +48,7 @@ func TestSnapshotRoundTrips(t *testing.T) {
 		t.Errorf("built %v, want %v", got.Built, s.Built)
 	}
 	got.Built = s.Built
-	if !reflect.DeepEqual(got, s) {
+	if !reflect.DeepEqual(got, s) { // both are marked valid
 		t.Error("decoded snapshot differs from the encoded one")
 	}
 }

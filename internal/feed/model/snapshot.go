@@ -28,7 +28,15 @@ type Snapshot struct {
 	Factors  *Factors
 	UserTop  *Lists
 	Clusters *Clusters
+
+	// validated is the snapshot itself once Validate passed: a copy (whose
+	// fields may have been changed) does not inherit it.
+	validated *Snapshot
 }
+
+// Version names the snapshot for caches of values derived from it (a
+// learner's folded-in vector): the time its data ends, in nanoseconds.
+func (s *Snapshot) Version() int64 { return s.Built.UnixNano() }
 
 // Clusters partition item vectors so a folded-in learner's best items are
 // found by scoring a few hundred centroids and the members of the best

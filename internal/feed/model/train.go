@@ -107,6 +107,9 @@ func Train(ctx context.Context, data TrainData, o Options) (*Snapshot, error) {
 			return nil, err
 		}
 	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
 	return s, nil
 }
 

@@ -5,8 +5,21 @@ import (
 	"math"
 )
 
-// validate checks that every index a snapshot holds is in range and every
-// size agrees, so serving can index without checks of its own.
+// Validate checks that every index a snapshot holds is in range and every
+// size agrees, so serving can index without checks of its own. Decode and
+// Train return valid snapshots (and Validate answers at once for them); a
+// snapshot assembled by hand is checked in full, once.
+func (s *Snapshot) Validate() error {
+	if s.validated == s {
+		return nil
+	}
+	if err := s.validate(); err != nil {
+		return err
+	}
+	s.validated = s
+	return nil
+}
+
 func (s *Snapshot) validate() error {
 	items, users := s.Items.Len(), s.Users.Len()
 	if len(s.Popularity) != 0 && len(s.Popularity) != items {

@@ -12,7 +12,7 @@ const (
 	FeatCoPositive      = iota // item neighbours of the learner's positive items (finished, liked, saved, shared, quiz right)
 	FeatCoViewed               // item neighbours of everything the learner watched
 	FeatEASE                   // EASE weights from the learner's items
-	FeatLatent                 // ALS preference, clipped to [-1, 1.5]
+	FeatLatent                 // ALS preference, scaled like the sources (at least −1)
 	FeatSimilar                // content similarity to the learner's positive items
 	FeatFollowed               // 0.5 when the learner follows the creator, up to 1 for a new item of theirs
 	FeatSeriesNext             // 1 for the next episode of a series in progress

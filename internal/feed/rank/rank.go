@@ -66,7 +66,7 @@ func Rank(in Input) Output {
 	}
 	if r.folded {
 		out.Factors = append([]float32(nil), s.user...)
-		out.FactorsVersion = c.snap.Built.UnixNano()
+		out.FactorsVersion = c.snap.Version()
 	}
 	if in.Request.Explain {
 		out.Trace = r.trace()
@@ -99,17 +99,20 @@ func (r *run) gather() {
 // score computes every candidate's features, predictions and score.
 func (r *run) score() {
 	c, s := r.c, r.s
-	var maxPos, maxView, maxEASE, maxSim float32
+	var maxPos, maxView, maxEASE, maxSim, maxLatent float32
 	for k := range s.cands {
-		m := c.toModel[s.cands[k].item]
-		if m < 0 {
+		cd := &s.cands[k]
+		m := c.toModel[cd.item]
+		if m < 0 || s.accPos == nil {
 			continue
 		}
-		if s.accPos != nil {
-			maxPos = max(maxPos, s.accPos.Score[m])
-			maxView = max(maxView, s.accView.Score[m])
-			maxEASE = max(maxEASE, s.accEASE.Score[m])
-			maxSim = max(maxSim, s.accSim.Score[m])
+		maxPos = max(maxPos, s.accPos.Score[m])
+		maxView = max(maxView, s.accView.Score[m])
+		maxEASE = max(maxEASE, s.accEASE.Score[m])
+		maxSim = max(maxSim, s.accSim.Score[m])
+		if r.hasUser {
+			cd.latent = c.snap.Factors.Score(s.user, m)
+			maxLatent = max(maxLatent, cd.latent)
 		}
 	}
 	scale := func(v, m float32) float32 {
@@ -132,7 +135,7 @@ func (r *run) score() {
 			x[FeatEASE] = scale(s.accEASE.Score[m], maxEASE)
 			x[FeatSimilar] = scale(s.accSim.Score[m], maxSim)
 			if r.hasUser {
-				x[FeatLatent] = min(max(c.snap.Factors.Score(s.user, m), -1), 1.5)
+				x[FeatLatent] = max(scale(cd.latent, maxLatent), -1)
 			}
 		}
 		ck := c.creatorOf[i]

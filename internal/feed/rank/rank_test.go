@@ -265,4 +265,34 @@ func TestTraceNamesEveryFate(t *testing.T) {
 	if placed != len(out.Entries) {
 		t.Errorf("trace places %d, page has %d", placed, len(out.Entries))
 	}
+	known := []string{"seen", "hidden", "blocked", "not_visible", "minor", "muted", "served", "creator_cap", "topic_cap", "sequencing", "page_full"}
+	why := map[string]int{}
+	for _, c := range out.Trace.Candidates {
+		if c.Dropped != "" {
+			why[c.Dropped]++
+			if !slices.Contains(known, c.Dropped) {
+				t.Errorf("%s dropped for %q", c.ItemID, c.Dropped)
+			}
+			if _, seen := l.Items[c.ItemID]; seen != (c.Dropped == "seen") {
+				t.Errorf("%s dropped as %q; the learner has an event for it: %v", c.ItemID, c.Dropped, seen)
+			}
+		}
+	}
+	if why["seen"] == 0 || why["page_full"] == 0 {
+		t.Errorf("drops %v: the learner's own items and the overflow should both show", why)
+	}
+}
+
+func TestAnInvalidSnapshotIsNotBound(t *testing.T) {
+	w := smallWorld(t)
+	bad := *w.cat.Snapshot()
+	bad.CoEngagement = &model.Lists{Ptr: []int32{0, 1}, IDs: []int32{1 << 30}, Scores: []float32{1}}
+	cat := NewCatalogue(w.items, &bad, CatalogueOptions{Now: w.now})
+	if cat.ModelError() == nil || cat.Snapshot() != nil {
+		t.Fatal("a snapshot with an index out of range was bound")
+	}
+	id := w.data.Learners[0].ID
+	if out := Rank(Input{Catalogue: cat, Learner: w.state(id, w.events[id]), Request: Request{Limit: 20, Now: w.now}}); len(out.Entries) != 20 {
+		t.Errorf("%d entries without a model", len(out.Entries))
+	}
 }

@@ -205,7 +205,7 @@ func (r *run) sequenced(i int32, placed []int32) bool {
 	if k := c.seriesOf[i]; k >= 0 && s.furthest[k] >= int32(c.items[i].Episode) {
 		return true
 	}
-	if s.slot[p] == slotFiltered && (s.why[p] == dropSeen || s.why[p] == dropServed || s.why[p] == dropHidden) {
+	if w := s.reason(p); s.slot[p] == slotFiltered && (w == dropSeen || w == dropServed || w == dropHidden) {
 		return true
 	}
 	if _, ok := r.l.Items[c.items[p].ID]; ok {

@@ -18,6 +18,12 @@ const (
 
 var dropNames = [...]string{"", "seen", "hidden", "blocked", "not_visible", "minor", "muted", "served"}
 
+// whyTraced marks a drop reason already written to the trace.
+const whyTraced uint8 = 0x80
+
+// reason is why catalogue item i was filtered (dropNone when it was not).
+func (s *scratch) reason(i int32) uint8 { return s.why[i] &^ whyTraced }
+
 // Slot states of a catalogue item within one request.
 const (
 	slotFree     int32 = 0
@@ -33,6 +39,7 @@ type cand struct {
 	pred     Predictions
 	score    float64
 	sample   float64 // exploration draw (fresh items)
+	latent   float32 // ALS preference
 	maxSim   float32 // MMR: similarity to the closest item already placed
 	pos      int32   // place on the page, −1
 	dropped  string

@@ -13,6 +13,12 @@ func (r *run) offer(i int32, src int, score float32, ref int32) bool {
 	s := r.s
 	switch sl := s.slot[i]; {
 	case sl == slotFiltered:
+		// Filtered before (a learner's item, hidden, served): traced once, the
+		// first time a source offers it.
+		if r.req.Explain && s.why[i]&whyTraced == 0 {
+			s.drops = append(s.drops, traceDrop{item: i, source: src, why: s.why[i]})
+			s.why[i] |= whyTraced
+		}
 		return false
 	case sl > 0:
 		cd := &s.cands[sl-1]
@@ -26,6 +32,7 @@ func (r *run) offer(i int32, src int, score float32, ref int32) bool {
 		s.slot[i], s.why[i] = slotFiltered, why
 		if r.req.Explain {
 			s.drops = append(s.drops, traceDrop{item: i, source: src, why: why})
+			s.why[i] |= whyTraced
 		}
 		return false
 	}
@@ -110,7 +117,7 @@ func (r *run) fromSeries() {
 			if r.offer(i, sSeries, 1, k) {
 				got++
 				budget--
-			} else if s.why[i] != dropSeen && s.why[i] != dropServed {
+			} else if w := s.reason(i); w != dropSeen && w != dropServed {
 				break // a hidden or removed episode ends the run
 			}
 		}

@@ -16,7 +16,7 @@ func (r *run) skipModel(m int32) bool {
 // found still gets these features.
 func (r *run) fromNeighbours() {
 	snap, s := r.c.snap, r.s
-	if snap == nil {
+	if snap == nil || s.accPos == nil {
 		return
 	}
 	skip := r.skipModel
@@ -67,7 +67,7 @@ func (r *run) fromLatent() {
 		return
 	}
 	f := snap.Factors
-	version := snap.Built.UnixNano()
+	version := snap.Version()
 	u, known := snap.Users.Index(r.l.ID)
 	known = known && int(u) < f.NumUsers()
 	changed := false

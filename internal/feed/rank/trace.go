@@ -28,7 +28,7 @@ func (r *run) trace() *Trace {
 	}
 	for _, d := range s.drops {
 		t.Candidates = append(t.Candidates, TracedCandidate{ItemID: c.items[d.item].ID,
-			Sources: map[Source]float32{sources[d.source]: 0}, Position: -1, Dropped: dropNames[d.why]})
+			Sources: map[Source]float32{sources[d.source]: 0}, Position: -1, Dropped: dropNames[d.why&^whyTraced]})
 	}
 	return t
 }
