@@ -46,6 +46,10 @@
 //
 // # Building the inputs (serving)
 //
+//   - Snapshot: a River job reads the event log, turns every event into a
+//     model.Row weighted by TrainingWeight (the same weights eval uses), calls
+//     model.Train with the catalogue's texts, and stores Snapshot.Encode's
+//     bytes; every node model.Decode's the newest (an error keeps the old one).
 //   - Catalogue: NewCatalogue(items, snapshot, CatalogueOptions{Now: now}) from
 //     every item (drafts and removed ones with Visible false), their aggregate
 //     Counts (events' per-item totals) and their Trending score (Trending over
@@ -60,7 +64,10 @@
 //     and Creators (affinities scaled to now), Follows, Blocked, Hidden, the
 //     profile's Muted/Boosted/Chosen topics, Series progress, Minor. Factors
 //     may hold the vector Output.Factors returned earlier for the same
-//     snapshot (cache it with the learner's state; drop it when they act).
+//     snapshot (FactorsVersion = Snapshot.Version(); cache it with the
+//     learner's state and drop it when they act). A learner the snapshot
+//     trained, with no event since, needs none: their candidates were
+//     precomputed.
 //   - Request: Limit, Mode (ForYou; Binge for the binge-mode path), Now from
 //     the injected clock, a Seed per feed session (e.g. a hash of the session
 //     ID, so a session's pages are consistent), Served (the items on the

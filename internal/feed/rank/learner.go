@@ -24,14 +24,14 @@ func (r *run) prepare() {
 		}
 	}
 	for id, v := range l.Creators {
-		if k, ok := c.creators.Index(id); ok && !math.IsNaN(v) {
+		if k, ok := c.creators.Index(id); ok && finite(v) {
 			s.touchCreator(k)
 			s.creatorAff[k] = float32(v)
 			r.maxCreator = math.Max(r.maxCreator, math.Abs(v))
 		}
 	}
 	for id, v := range l.Topics {
-		if t, ok := c.topics.Index(id); ok && !math.IsNaN(v) {
+		if t, ok := c.topics.Index(id); ok && finite(v) {
 			s.touchTopic(t)
 			s.topicAff[t] = float32(v)
 			r.maxTopic = math.Max(r.maxTopic, v)
@@ -203,3 +203,7 @@ func (r *run) topicWeight(t int32) float64 {
 	}
 	return w
 }
+
+// finite reports whether an affinity is usable: a NaN or infinite value from
+// a damaged aggregate is ignored rather than spread through the scores.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
