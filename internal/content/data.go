@@ -2,6 +2,8 @@ package content
 
 import (
 	"context"
+	"slices"
+	"strings"
 )
 
 // Export is what the catalogue holds about a user, for their data export.
@@ -13,7 +15,17 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, it := range page {
+		// Lists carry summaries; the export is the whole of each item.
+		ids := make([]string, len(page))
+		for i, sm := range page {
+			ids[i] = sm.ID
+		}
+		full, err := s.store.ItemsByIDs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(full, func(x, y Item) int { return strings.Compare(y.ID, x.ID) })
+		for _, it := range full {
 			items = append(items, NewItemView(it, a))
 		}
 		if len(page) < 100 {

@@ -137,9 +137,9 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := httpx.Page[ItemView]{Items: make([]ItemView, 0, len(items))}
+	out := httpx.Page[SummaryView]{Items: make([]SummaryView, 0, len(items))}
 	for _, it := range items {
-		out.Items = append(out.Items, NewItemView(it, actor(r)))
+		out.Items = append(out.Items, NewSummaryView(it))
 	}
 	if more {
 		if out.NextCursor, err = h.next("content", more, idPos{items[len(items)-1].ID}); err != nil {
@@ -188,7 +188,7 @@ func (h *Handlers) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := httpx.Page[HitView]{Items: make([]HitView, 0, len(hits))}
 	for _, hit := range hits {
-		out.Items = append(out.Items, HitView{Item: NewItemView(hit.Item, actor(r)), Rank: hit.Rank, Snippet: hit.Snippet})
+		out.Items = append(out.Items, HitView{Item: NewSummaryView(hit.Item), Rank: hit.Rank, Snippet: hit.Snippet})
 	}
 	if out.NextCursor, err = h.next("search", more, offsetPos{Offset: pos.Offset + len(hits), Query: q}); err != nil {
 		return err

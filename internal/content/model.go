@@ -144,7 +144,7 @@ type ItemQuery struct {
 
 // SearchHit is one search result.
 type SearchHit struct {
-	Item    Item
+	Item    Summary
 	Rank    float64 // higher is better
 	Snippet string  // with matches between « and »
 }

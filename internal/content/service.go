@@ -171,8 +171,8 @@ func (s *Service) Delete(ctx context.Context, a Actor, itemID string) error {
 	return s.store.DeleteItem(ctx, itemID)
 }
 
-// List pages items a may see, newest first.
-func (s *Service) List(ctx context.Context, a Actor, q ItemQuery) ([]Item, bool, error) {
+// List pages the summaries of items a may see, newest first.
+func (s *Service) List(ctx context.Context, a Actor, q ItemQuery) ([]Summary, bool, error) {
 	q.Statuses = []Status{Published}
 	q.OwnDraftsOf = a.UserID
 	limit := q.Limit

@@ -21,13 +21,15 @@ type Store interface {
 	UpdateItem(ctx context.Context, it Item) error
 	// DeleteItem removes an item for good (its creator's choice).
 	DeleteItem(ctx context.Context, id string) error
-	// ListItems returns items newest first (by ID) matching q.
-	ListItems(ctx context.Context, q ItemQuery) ([]Item, error)
+	// ListItems returns the summaries of items newest first (by ID) matching q,
+	// never loading bodies or transcripts.
+	ListItems(ctx context.Context, q ItemQuery) ([]Summary, error)
 	// DeleteItemsByCreator removes every item of a creator (account deletion).
 	DeleteItemsByCreator(ctx context.Context, creatorID string) error
 
 	// Search ranks published items by the terms over title, description, body and
-	// transcript. An item is searchable as soon as its write has returned.
+	// transcript, answering summaries. An item is searchable as soon as its write
+	// has returned.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 
 	CreateSeries(ctx context.Context, s Series) error

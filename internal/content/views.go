@@ -101,7 +101,7 @@ type EdgeView struct {
 
 // HitView is one search result.
 type HitView struct {
-	Item    ItemView `json:"item"`
-	Rank    float64  `json:"rank"`
-	Snippet string   `json:"snippet"`
+	Item    SummaryView `json:"item"`
+	Rank    float64     `json:"rank"`
+	Snippet string      `json:"snippet"`
 }

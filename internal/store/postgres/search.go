@@ -17,7 +17,7 @@ import (
 // match the GIN index against an expression it can see. ts_rank_cd weighs title (A)
 // 1.0, description (B) 0.4, body (C) 0.2 and transcript (D) 0.1. The status test
 // lets the planner use the partial index of published items.
-const searchSQL = `
+var searchSQL = `
 WITH page AS (
     SELECT i.id, ts_rank_cd(i.search, to_tsquery('lyo_search', $1))::float8 AS rank
     FROM items i
@@ -25,7 +25,7 @@ WITH page AS (
     ORDER BY rank DESC, i.id DESC
     LIMIT $2 OFFSET $3
 )
-SELECT ` + itemColumns + `, page.rank,
+SELECT ` + summaryColumns + `, page.rank,
     ts_headline('lyo_search', concat_ws(E'\n', i.title, i.description, i.body, i.transcript),
         to_tsquery('lyo_search', $1),
         'StartSel=«, StopSel=», MaxFragments=2, MaxWords=16, MinWords=6, FragmentDelimiter=" … "')
@@ -46,7 +46,7 @@ func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.Sear
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (content.SearchHit, error) {
 		var h content.SearchHit
-		it, err := scanItem(r, &h.Rank, &h.Snippet)
+		it, err := scanSummary(r, &h.Rank, &h.Snippet)
 		h.Item = it
 		return h, err
 	})

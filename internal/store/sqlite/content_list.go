@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/lyolearn/lyo/internal/content"
@@ -14,9 +16,37 @@ import (
 // parameters per statement.
 const idChunk = 500
 
-// ListItems returns items newest first (by ID) before q.BeforeID that match q. No
-// Statuses means every status; with Statuses, OwnDraftsOf adds that user's drafts.
-func (db *DB) ListItems(ctx context.Context, q content.ItemQuery) ([]content.Item, error) {
+// summaryColumns is the column list scanSummary reads; queries name items i. It
+// never names body, transcript or quiz, and reads one character more of the
+// description than a summary shows, so a list holds no long text in memory.
+var summaryColumns = `i.id, i.creator_id, i.kind, i.title, substr(i.description, 1, ` + strconv.Itoa(content.MaxSummaryDescription+1) + `),
+	i.difficulty, i.language, i.duration_ms, i.series_id, i.episode, i.media_ids, i.status,
+	i.created_at, i.updated_at, i.published_at,
+	(SELECT json_group_array(t.topic_slug ORDER BY t.position) FROM item_topics t WHERE t.item_id = i.id)`
+
+func scanSummary(r scanner) (content.Summary, error) {
+	var s content.Summary
+	var kind, status, mediaIDs, topics, created, updated string
+	var seriesID, published sql.NullString
+	if err := r.Scan(&s.ID, &s.CreatorID, &kind, &s.Title, &s.Description, &s.Difficulty, &s.Language, &s.DurationMS,
+		&seriesID, &s.Episode, &mediaIDs, &status, &created, &updated, &published, &topics); err != nil {
+		return content.Summary{}, err
+	}
+	s.Kind, s.Status, s.Description = content.Kind(kind), content.Status(status), content.CutDescription(s.Description)
+	if s.SeriesID = seriesID.String; s.SeriesID == "" {
+		s.Episode = 0
+	}
+	if err := errors.Join(unmarshalList(&s.MediaIDs, mediaIDs), unmarshalList(&s.Topics, topics),
+		parseInto(&s.CreatedAt, created), parseInto(&s.UpdatedAt, updated), parseNullInto(&s.PublishedAt, published)); err != nil {
+		return content.Summary{}, fmt.Errorf("item %s: %w", s.ID, err)
+	}
+	return s, nil
+}
+
+// ListItems returns the summaries of items newest first (by ID) before q.BeforeID
+// that match q. No Statuses means every status; with Statuses, OwnDraftsOf adds
+// that user's drafts.
+func (db *DB) ListItems(ctx context.Context, q content.ItemQuery) ([]content.Summary, error) {
 	var where []string
 	var args []any
 	if q.CreatorID != "" {
@@ -50,15 +80,27 @@ func (db *DB) ListItems(ctx context.Context, q content.ItemQuery) ([]content.Ite
 		where = append(where, `i.id < ?`)
 		args = append(args, q.BeforeID)
 	}
-	sqlText := `SELECT ` + itemColumns + ` FROM items i`
+	sqlText := `SELECT ` + summaryColumns + ` FROM items i`
 	if len(where) > 0 {
 		sqlText += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	sqlText += ` ORDER BY i.id DESC LIMIT ?`
 	args = append(args, query.Limit(q.Limit))
 
-	out, err := db.queryItems(ctx, sqlText, args...)
+	rows, err := db.reader.QueryContext(ctx, sqlText, args...)
 	if err != nil {
+		return nil, fmt.Errorf("list items: %w", err)
+	}
+	defer rows.Close()
+	out := []content.Summary{}
+	for rows.Next() {
+		sm, err := scanSummary(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list items: %w", err)
+		}
+		out = append(out, sm)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list items: %w", err)
 	}
 	return out, nil

@@ -14,7 +14,7 @@ import (
 // lower for better matches; its weights follow the columns: title, description,
 // body, transcript. The status test repeats what the index already holds (only
 // published items) in case it was ever rebuilt from every row.
-const searchSQL = `
+var searchSQL = `
 WITH page AS (
     SELECT items_fts.rowid AS seq, bm25(items_fts, 10.0, 4.0, 2.0, 1.0) AS score
     FROM items_fts JOIN items i ON i.seq = items_fts.rowid
@@ -22,7 +22,7 @@ WITH page AS (
     ORDER BY score, i.id DESC
     LIMIT ?2 OFFSET ?3
 )
-SELECT ` + itemColumns + `, -page.score, snippet(items_fts, -1, '«', '»', '…', 24)
+SELECT ` + summaryColumns + `, -page.score, snippet(items_fts, -1, '«', '»', '…', 24)
 FROM page
 JOIN items_fts ON items_fts.rowid = page.seq
 JOIN items i ON i.seq = page.seq
@@ -45,7 +45,7 @@ func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.Sear
 	out := []content.SearchHit{}
 	for rows.Next() {
 		var h content.SearchHit
-		it, err := scanItem(rowWith{rows, []any{&h.Rank, &h.Snippet}})
+		it, err := scanSummary(rowWith{rows, []any{&h.Rank, &h.Snippet}})
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -72,7 +72,7 @@ func ftsQuery(words []string) string {
 	return strings.Join(quoted, " ") + "*"
 }
 
-// rowWith scans a row whose leading columns scanItem reads, followed by extra
+// rowWith scans a row whose leading columns scanSummary reads, followed by extra
 // columns into extra.
 type rowWith struct {
 	r     scanner

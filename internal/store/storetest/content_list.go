@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -14,10 +15,15 @@ import (
 	"github.com/lyolearn/lyo/internal/store/query"
 )
 
-func itemIDs(items []content.Item) []string {
+func itemIDs[T content.Item | content.Summary](items []T) []string {
 	out := []string{}
 	for _, it := range items {
-		out = append(out, it.ID)
+		switch x := any(it).(type) {
+		case content.Item:
+			out = append(out, x.ID)
+		case content.Summary:
+			out = append(out, x.ID)
+		}
 	}
 	return out
 }
@@ -84,13 +90,44 @@ func testListItems(t *testing.T, s store.Store) {
 			t.Errorf("%s: ListItems IDs (-want +got):\n%s", tc.name, diff)
 		}
 	}
-	// Lists carry whole items, topics in order included.
+	// Lists carry summaries, topics in order included.
 	got, err := cs.ListItems(ctx, content.ItemQuery{Topic: "math", Statuses: pub})
 	if err != nil || len(got) != 1 {
 		t.Fatalf("ListItems(math) = %d items, %v", len(got), err)
 	}
-	if diff := cmp.Diff(b1, got[0], sameMicro); diff != "" {
+	if diff := cmp.Diff(content.SummaryOf(b1), got[0], sameMicro); diff != "" {
 		t.Errorf("listed item mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// A summary bounds the description, whatever the item holds.
+func testListItemsSummaries(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	cs := catalog(t, s)
+	u := mustCreate(t, s, newUser(1))
+	long := catalogItem(1, u.ID)
+	long.Description = strings.Repeat("é", content.MaxSummaryDescription+100)
+	long.Body, long.Transcript = strings.Repeat("gigantic ", 20_000), strings.Repeat("said ", 40_000)
+	short := catalogItem(2, u.ID)
+	short.Description = strings.Repeat("d", content.MaxSummaryDescription)
+	mustCreateItem(t, cs, long)
+	mustCreateItem(t, cs, short)
+	got, err := cs.ListItems(ctx, content.ItemQuery{})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ListItems = %d items, %v; want 2", len(got), err)
+	}
+	byID := map[string]content.Summary{got[0].ID: got[0], got[1].ID: got[1]}
+	want := strings.Repeat("é", content.MaxSummaryDescription-1) + "…"
+	if d := byID[long.ID].Description; d != want {
+		t.Errorf("a long description is listed as %d characters %q…, want the first %d and an ellipsis",
+			utf8.RuneCountInString(d), d[:min(len(d), 20)], content.MaxSummaryDescription-1)
+	}
+	if d := byID[short.ID].Description; d != short.Description {
+		t.Errorf("a description of exactly the bound is listed as %q, want it whole", d)
+	}
+	hits := mustSearch(t, cs, content.SearchQuery{Terms: words("gigantic")})
+	if len(hits) != 1 || hits[0].Item.Description != want {
+		t.Errorf("Search(gigantic) = %+v, want the long item with its description cut", hits)
 	}
 }
 

@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Topics", testTopics},
 		{"ListItems", testListItems},
 		{"ListItemsLimits", testListItemsLimits},
+		{"ListItemsSummaries", testListItemsSummaries},
 		{"ItemsByIDs", testItemsByIDs},
 		{"ConcurrentNewTopics", testConcurrentNewTopics},
 		{"Series", testSeries},
