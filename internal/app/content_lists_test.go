@@ -29,9 +29,9 @@ func TestListsCarrySummaries(t *testing.T) {
 		for _, path := range []string{"/api/v1/content?creator=" + creatorTk.User.ID, "/api/v1/search?q=enormous"} {
 			w := learner.do("GET", path+"&limit=100", nil)
 			want(t, w, 200, nil)
-			// A summary is well under a kilobyte; a body alone would be 400.
-			if n := w.Body.Len(); n > items*1024 {
-				t.Errorf("GET %s answered %d bytes for %d items, want summaries of at most 1 KB each", path, n, items)
+			// A summary and its snippet are well under 2 KB; a body alone would be 400.
+			if n := w.Body.Len(); n > items*2048 {
+				t.Errorf("GET %s answered %d bytes for %d items, want summaries of at most 2 KB each", path, n, items)
 			}
 			keys := " " + jsonKeys(w.Body.Bytes()) + " "
 			for _, k := range []string{"body", "transcript", "quiz"} {

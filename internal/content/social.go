@@ -95,8 +95,12 @@ func (s *Service) Search(ctx context.Context, q string, offset, limit int) ([]Se
 	if err != nil {
 		return nil, false, err
 	}
-	if len(hits) > limit {
-		return hits[:limit], true, nil
+	more := len(hits) > limit
+	if more {
+		hits = hits[:limit]
 	}
-	return hits, false, nil
+	for i := range hits {
+		hits[i].Snippet = CutSnippet(hits[i].Snippet)
+	}
+	return hits, more, nil
 }

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -49,6 +50,29 @@ func CutDescription(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:MaxSummaryDescription-1]) + "…"
+}
+
+// MaxSnippet bounds, in characters, the passage a search hit shows: the engines
+// bound it in words, and one word may be thousands of characters long.
+const MaxSnippet = 300
+
+// CutSnippet bounds a search snippet, closing a highlight the cut left open.
+func CutSnippet(s string) string {
+	if utf8.RuneCountInString(s) <= MaxSnippet {
+		return s
+	}
+	r := make([]rune, 0, MaxSnippet)
+	for _, c := range s {
+		if len(r) == MaxSnippet-2 {
+			break
+		}
+		r = append(r, c)
+	}
+	out := string(r)
+	if strings.Count(out, "«") > strings.Count(out, "»") {
+		out += "»"
+	}
+	return out + "…"
 }
 
 // SummaryView is an item as a list shows it: everything but the body, the

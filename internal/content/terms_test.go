@@ -82,3 +82,19 @@ func FuzzSearchTerms(f *testing.F) {
 		}
 	})
 }
+
+func TestCutSnippet(t *testing.T) {
+	short := "a «match» here"
+	if got := CutSnippet(short); got != short {
+		t.Errorf("CutSnippet(%q) = %q, want it whole", short, got)
+	}
+	for _, s := range []string{strings.Repeat("d", 5000), "«" + strings.Repeat("é", 5000) + "»", "x «y» «" + strings.Repeat("z", 400)} {
+		got := CutSnippet(s)
+		if n := utf8.RuneCountInString(got); n > MaxSnippet || !strings.HasSuffix(got, "…") {
+			t.Errorf("CutSnippet of %d characters = %d characters %.20q…, want at most %d ending in …", len([]rune(s)), n, got, MaxSnippet)
+		}
+		if strings.Count(got, "«") != strings.Count(got, "»") {
+			t.Errorf("CutSnippet(%.20q…) leaves a highlight open: %.40q", s, got)
+		}
+	}
+}
