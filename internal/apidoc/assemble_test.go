@@ -2,6 +2,7 @@ package apidoc
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -133,12 +134,35 @@ func TestAssembleRefuses(t *testing.T) {
 	}
 }
 
-func TestDocsServeWithValidators(t *testing.T) {
-	d, err := New()
+func TestDocumentAnswersNotModified(t *testing.T) {
+	d, err := New(Part{Name: "items", YAML: itemsPart})
 	if err != nil {
-		t.Fatalf("the base alone does not assemble: %v", err)
+		t.Fatalf("assemble: %v", err)
 	}
-	if d.etag == "" || !json.Valid(d.Document()) {
-		t.Errorf("etag %q, document valid JSON: %v", d.etag, json.Valid(d.Document()))
+	w := httptest.NewRecorder()
+	if err := d.ServeDocument(w, httptest.NewRequest("GET", "/openapi.json", nil)); err != nil {
+		t.Fatal(err)
+	}
+	tag := w.Header().Get("ETag")
+	if w.Code != 200 || !json.Valid(w.Body.Bytes()) || !strings.Contains(w.Body.String(), `"/items"`) || tag == "" {
+		t.Fatalf("first answer: %d, ETag %q, %.200s", w.Code, tag, w.Body)
+	}
+	req := httptest.NewRequest("GET", "/openapi.json", nil)
+	req.Header.Set("If-None-Match", tag)
+	w = httptest.NewRecorder()
+	if err := d.ServeDocument(w, req); err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != 304 || w.Body.Len() != 0 {
+		t.Errorf("with the tag in If-None-Match: %d and %d bytes, want a bare 304", w.Code, w.Body.Len())
+	}
+	other, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = httptest.NewRecorder()
+	_ = other.ServeDocument(w, httptest.NewRequest("GET", "/openapi.json", nil))
+	if w.Header().Get("ETag") == tag {
+		t.Error("two different documents share a tag")
 	}
 }
