@@ -39,6 +39,9 @@ type Store interface {
 	feed.Store
 	flags.Store
 	settings.Store
+	// Bulk loads write many rows a transaction.
+	auth.Importer
+	content.Importer
 
 	// Engine is "sqlite" or "postgres".
 	Engine() string

@@ -38,16 +38,32 @@ func scanUser(r pgx.Row) (auth.User, error) {
 
 // CreateUser inserts u; auth.ErrEmailTaken or auth.ErrUsernameTaken on a clash.
 func (db *DB) CreateUser(ctx context.Context, u auth.User) error {
-	p := u.Profile
-	_, err := db.pool.Exec(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-		u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion, u.Version,
-		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
-		p.FollowingVisible, u.CreatedAt.UTC(), u.UpdatedAt.UTC())
+	args := userArgs(u)
+	_, err := db.pool.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (`+placeholders(len(args))+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.ID, constraintErr(err))
 	}
 	return nil
+}
+
+// userArgs are u's values in the order of userColumns.
+func userArgs(u auth.User) []any {
+	p := u.Profile
+	return []any{u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion, u.Version,
+		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
+		p.FollowingVisible, u.CreatedAt.UTC(), u.UpdatedAt.UTC()}
+}
+
+// placeholders is "$1, $2, …, $n".
+func placeholders(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i+1))
+	}
+	return b.String()
 }
 
 // UserByID returns the user; auth.ErrNotFound when there is none.

@@ -43,16 +43,20 @@ func scanUser(r scanner) (auth.User, error) {
 
 // CreateUser inserts u; auth.ErrEmailTaken or auth.ErrUsernameTaken on a clash.
 func (db *DB) CreateUser(ctx context.Context, u auth.User) error {
-	p := u.Profile
-	_, err := db.writer.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion, u.Version,
-		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
-		p.FollowingVisible, formatTime(u.CreatedAt), formatTime(u.UpdatedAt))
+	args := userArgs(u)
+	_, err := db.writer.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES (`+marks(len(args))+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.ID, constraintErr(err))
 	}
 	return nil
+}
+
+// userArgs are u's values in the order of userColumns.
+func userArgs(u auth.User) []any {
+	p := u.Profile
+	return []any{u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion, u.Version,
+		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
+		p.FollowingVisible, formatTime(u.CreatedAt), formatTime(u.UpdatedAt)}
 }
 
 // UserByID returns the user; auth.ErrNotFound when there is none.

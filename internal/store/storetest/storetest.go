@@ -98,6 +98,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"FeedLearnerRecord", testFeedLearnerRecord},
 		{"FeedActivity", testFeedActivity},
 		{"FeedTrendingRollUp", testFeedTrendingRollUp},
+		{"ImportUsers", testImportUsers},
+		{"ImportCatalogue", testImportCatalogue},
+		{"ImportFollows", testImportFollows},
 		{"Close", testClose},
 	}
 	for _, tt := range tests {
