@@ -34,6 +34,9 @@ Usage:
                                create an account (e.g. the first admin); works while serve runs
   lyo user token --id ID       print a short-lived access token for an existing user
   lyo seed --demo [--seed N]   load a believable demo catalogue, learners and their events
+  lyo seed --synthetic --learners N --items M --events K [--seed S] [--now T] [--export FILE] [--force]
+                               generate a synthetic data set at scale and load it through the batch paths
+                               (or write its interactions as CSV); refused in production unless --force
   lyo flags list               show feature flags, their defaults and overrides
   lyo flags set NAME on|off    override a flag for every node
   lyo flags reset NAME         remove the override
@@ -48,10 +51,17 @@ var ErrUsage = errors.New("usage")
 
 // Run is the whole program: main only calls it.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	return run(ctx, args, getenv, os.Stdin, stdout)
+	return runStreams(ctx, args, getenv, os.Stdin, stdout, os.Stderr)
 }
 
+// run is Run with its input passed in and progress discarded, as tests want it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	return runStreams(ctx, args, getenv, stdin, stdout, io.Discard)
+}
+
+// runStreams is Run with every stream passed in; stderr carries the progress
+// of long work.
+func runStreams(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return fmt.Errorf("%w: name a command", ErrUsage)
@@ -73,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "user":
 		return runUser(ctx, rest, getenv, stdin, stdout)
 	case "seed":
-		return runSeed(ctx, rest, getenv, stdout)
+		return runSeed(ctx, rest, getenv, stdout, stderr)
 	case "flags":
 		return runFlags(ctx, rest, getenv, stdout)
 	case "version", "--version", "-v":

@@ -15,31 +15,48 @@ import (
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/obs"
 	"github.com/lyolearn/lyo/internal/seed"
+	"github.com/lyolearn/lyo/internal/seed/synth"
 )
 
-// runSeed loads demo data through the real services, each record at its own time.
-func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// runSeed loads demo data through the real services, each record at its own
+// time, or a synthetic data set at scale through the stores' batch paths.
+func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	demo := fs.Bool("demo", false, "load the demo catalogue, learners and their events")
+	synthetic := fs.Bool("synthetic", false, "generate a synthetic data set at scale and load it through the batch paths")
 	n := fs.Uint64("seed", 42, "random seed: the same seed gives the same data")
-	creators := fs.Int("creators", 0, "creators (default 40)")
-	items := fs.Int("items", 0, "items (default 3000)")
-	learners := fs.Int("learners", 0, "learners (default 200)")
-	days := fs.Int("days", 0, "days of history (default 30, at most 89)")
+	creators := fs.Int("creators", 0, "creators (default 40; synthetic: one per 50 items)")
+	items := fs.Int("items", 0, "items (default 3000; synthetic: 10000)")
+	learners := fs.Int("learners", 0, "learners (default 200; synthetic: 1000)")
+	evs := fs.Int("events", 0, "synthetic: exactly this many events (default 100000)")
+	days := fs.Int("days", 0, "days of history (default 30, at most 89; synthetic: 60)")
 	at := fs.String("now", "", "RFC 3339 time the history ends at (default: now); the same --seed and --now give the same data")
-	if err := fs.Parse(args); err != nil || !*demo {
-		return fmt.Errorf("%w: lyo seed --demo [--seed N] [--creators N] [--items N] [--learners N] [--days N]", ErrUsage)
+	export := fs.String("export", "", "synthetic: write the interactions as CSV (user,item,timestamp,weight) to this file (- for stdout) instead of loading them")
+	force := fs.Bool("force", false, "synthetic: load even when LYO_ENV is production")
+	workers := fs.Int("workers", 0, "synthetic: learners generated and ingested at once (default 2)")
+	const use = "lyo seed --demo [--seed N] [--creators N] [--items N] [--learners N] [--days N] [--now T]\n" +
+		"       lyo seed --synthetic [--learners N] [--items M] [--events K] [--creators N] [--days N] [--seed S] [--now T] [--export FILE] [--force]"
+	if err := fs.Parse(args); err != nil || *demo == *synthetic || fs.NArg() > 0 {
+		return fmt.Errorf("%w: %s", ErrUsage, use)
+	}
+	now := time.Now().UTC()
+	if *at != "" {
+		var err error
+		if now, err = time.Parse(time.RFC3339, *at); err != nil {
+			return fmt.Errorf("%w: --now wants an RFC 3339 time such as 2026-11-01T12:00:00Z", ErrUsage)
+		}
+	}
+	if *synthetic {
+		if *items < 0 || *learners < 0 || *evs < 0 || *creators < 0 || *days < 0 || *workers < 0 {
+			return fmt.Errorf("%w: sizes must not be negative", ErrUsage)
+		}
+		return runSynthetic(ctx, syntheticRun{cfg: synth.Config{Seed: *n, Learners: *learners, Items: *items, Events: *evs,
+			Creators: *creators, Days: *days, Now: now}, export: *export, force: *force, workers: *workers}, getenv, stdout, stderr)
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
-	}
-	now := time.Now().UTC()
-	if *at != "" {
-		if now, err = time.Parse(time.RFC3339, *at); err != nil {
-			return fmt.Errorf("%w: --now wants an RFC 3339 time such as 2026-11-01T12:00:00Z", ErrUsage)
-		}
 	}
 	ds := seed.Generate(seed.Config{Seed: *n, Creators: *creators, Items: *items, Learners: *learners, Days: *days, Now: now})
 	clock := seed.NewClock(now)

@@ -128,10 +128,9 @@ func (s *server) wireServices(ctx context.Context) error {
 		return err
 	}
 	s.cursors = cursor.New(cursorKey)
-	params := password.Default
-	params.Memory, params.Time = cfg.PasswordMemoryKiB, cfg.PasswordIterations
-	if err := params.Validate(); err != nil {
-		return fmt.Errorf("LYO_PASSWORD_MEMORY_KIB: %w", err)
+	params, err := passwordParams(cfg)
+	if err != nil {
+		return err
 	}
 	hasher := password.NewHasher(params, runtime.GOMAXPROCS(0))
 	s.auth = auth.NewService(s.db, hasher, issuer, s.log, auth.Options{RefreshTTL: cfg.RefreshTokenTTL, Now: s.now})

@@ -70,6 +70,12 @@ type Result struct {
 // aggregates in one transaction, and answers a result per event. One bad event
 // never drops the rest; a batch over the limit is refused whole.
 func (s *Service) Ingest(ctx context.Context, c access.Caller, in []Input) ([]Result, error) {
+	return s.ingest(ctx, c, in, true)
+}
+
+// ingest is Ingest; window says whether events older than the retention are
+// refused (clients) or kept at their own time (an operator's Import).
+func (s *Service) ingest(ctx context.Context, c access.Caller, in []Input, window bool) ([]Result, error) {
 	if len(in) > s.maxBatch {
 		return nil, fault.New(ErrTooLarge, "batch_too_large", "a batch holds at most %d events; split it", s.maxBatch)
 	}
@@ -91,7 +97,7 @@ func (s *Service) Ingest(ctx context.Context, c access.Caller, in []Input) ([]Re
 	var accepted []Event
 	var index []int // position in results of each accepted event
 	for i, e := range in {
-		ev, reason := s.check(e, facts, now)
+		ev, reason := s.check(e, facts, now, window)
 		if reason != "" {
 			results[i].Status, results[i].Reason = "rejected", reason
 			continue
@@ -119,7 +125,7 @@ func (s *Service) Ingest(ctx context.Context, c access.Caller, in []Input) ([]Re
 }
 
 // check validates one event; a non-empty reason rejects it.
-func (s *Service) check(e Input, facts map[string]ItemFacts, now time.Time) (Event, string) {
+func (s *Service) check(e Input, facts map[string]ItemFacts, now time.Time, window bool) (Event, string) {
 	switch {
 	case e.ID == "" || len(e.ID) > 100 || strings.ContainsAny(e.ID, "\x00\r\n"):
 		return Event{}, "id must be 1 to 100 characters"
@@ -145,7 +151,7 @@ func (s *Service) check(e Input, facts map[string]ItemFacts, now time.Time) (Eve
 	switch {
 	case at.After(now.Add(24 * time.Hour)):
 		return Event{}, "at is more than a day in the future"
-	case at.Before(now.Add(-s.retention)):
+	case window && at.Before(now.Add(-s.retention)):
 		return Event{}, "at is older than the retention period"
 	}
 	f, ok := facts[e.ItemID]
