@@ -3,6 +3,9 @@ package app
 import (
 	"net/http/httptest"
 	"testing"
+	"time"
+
+	"github.com/lyolearn/lyo/internal/obs"
 )
 
 // BenchmarkAuthenticate is the whole cost of authenticating a request: bearer
@@ -37,6 +40,30 @@ func BenchmarkRequest(b *testing.B) {
 				}
 				w := httptest.NewRecorder()
 				s.handler.ServeHTTP(w, r)
+				if w.Code != 200 {
+					b.Fatalf("%d %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReadyz is one readiness answer through the full stack on SQLite:
+// "cached" is what a probe or a flood gets (a report under a second old),
+// "fresh" runs every check each time (the database ping, the data-directory
+// write probe), which is what every call cost before readiness was cached.
+func BenchmarkReadyz(b *testing.B) {
+	s := newTestServer(b, testEnv(b, "", nil))
+	for _, bc := range []struct {
+		name string
+		ttl  time.Duration
+	}{{"cached", time.Hour}, {"fresh", 0}} {
+		b.Run(bc.name, func(b *testing.B) {
+			s.health = obs.NewHealth(2*time.Second, bc.ttl, nil)
+			s.addChecks()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				s.health.ReadyHandler(w, httptest.NewRequest("GET", "/readyz", nil))
 				if w.Code != 200 {
 					b.Fatalf("%d %s", w.Code, w.Body)
 				}

@@ -219,16 +219,22 @@ func TestPostgresOutage(t *testing.T) {
 	eventually(t, "sign-in works again after the database returns", func() bool { return login().Code == 200 })
 }
 
-// smallDisk mounts a tmpfs of size bytes for the test (root only; CI runs as
-// root), unmounted when the test ends.
+// smallDisk mounts a tmpfs of size bytes for the test.
 func smallDisk(t *testing.T, size int) string {
 	t.Helper()
+	return mountTmpfs(t, fmt.Sprintf("size=%d,mode=0700", size))
+}
+
+// mountTmpfs mounts a tmpfs with options for the test (root only; CI runs as
+// root), unmounted when the test ends.
+func mountTmpfs(t *testing.T, options string) string {
+	t.Helper()
 	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0700", size), "lyotest", dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", options, "lyotest", dir).CombinedOutput(); err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("mount a tmpfs for the disk-full test: %v %s", err, out)
+			t.Fatalf("mount a tmpfs: %v %s", err, out)
 		}
-		t.Skipf("disk-full test skipped: cannot mount a tmpfs here (%v %s)", err, strings.TrimSpace(string(out)))
+		t.Skipf("skipped: cannot mount a tmpfs here (%v %s)", err, strings.TrimSpace(string(out)))
 	}
 	t.Cleanup(func() {
 		if out, err := exec.Command("umount", "-l", dir).CombinedOutput(); err != nil {

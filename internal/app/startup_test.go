@@ -101,6 +101,17 @@ func TestStartupErrorsNameTheSetting(t *testing.T) {
 	}
 }
 
+// TestReadOnlyDataDirIsNamed mounts a read-only file system as the data
+// directory (file modes cannot stop root, which CI runs as): serve names
+// LYO_DATA_DIR and says why.
+func TestReadOnlyDataDirIsNamed(t *testing.T) {
+	dir := mountTmpfs(t, "ro,size=1m")
+	err := startServe(t, map[string]string{"LYO_DATA_DIR": dir})
+	if err == nil || !strings.Contains(err.Error(), "LYO_DATA_DIR:") || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("serve on a read-only data directory: %v; want LYO_DATA_DIR named as read-only", err)
+	}
+}
+
 // TestStartupErrorExitsOne runs the real process with a data directory it cannot
 // create: exit status 1, the setting named on stderr, no panic.
 func TestStartupErrorExitsOne(t *testing.T) {

@@ -49,8 +49,8 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			return c, nil
 		}
 		if !l.counts.acquire(a) {
-			_ = c.Close()
 			l.onRefuse()
+			_ = c.Close()
 			continue
 		}
 		return &countedConn{Conn: c, release: func() { l.counts.release(a) }}, nil

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,3 +74,29 @@ func TestProblemTitlesFollowRFC9110(t *testing.T) {
 		}
 	}
 }
+
+type outage struct{ error }
+
+// Errors recognised by what they are (a database that cannot be reached) map
+// through MapErrorIf, and every 503 tells the client when to come back.
+func TestMapErrorIfAndRetryAfter(t *testing.T) {
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), 1024, time.Second)
+	rt.MapErrorIf(func(err error) bool { return errors.As(err, new(outage)) }, http.StatusServiceUnavailable, "database_unavailable", "try again shortly")
+	rt.Handle(Route{Method: "GET", Path: "/down", Access: Public, Handler: func(http.ResponseWriter, *http.Request) error {
+		return fmt.Errorf("load item: %w", outage{errors.New("dial tcp: connection refused")})
+	}}, Route{Method: "GET", Path: "/bug", Access: Public, Handler: func(http.ResponseWriter, *http.Request) error {
+		return errors.New("nil map")
+	}})
+	w := httptest.NewRecorder()
+	rt.ServeHTTP(w, httptest.NewRequest("GET", "/down", nil))
+	if w.Code != 503 || w.Header().Get("Retry-After") != retryUnavailable || !bytesContain(w.Body.Bytes(), `"code":"database_unavailable"`) {
+		t.Errorf("an outage: %d %v %s", w.Code, w.Header(), w.Body)
+	}
+	w = httptest.NewRecorder()
+	rt.ServeHTTP(w, httptest.NewRequest("GET", "/bug", nil))
+	if w.Code != 500 || w.Header().Get("Retry-After") != "" {
+		t.Errorf("a bug: %d %v", w.Code, w.Header())
+	}
+}
+
+func bytesContain(b []byte, s string) bool { return strings.Contains(string(b), s) }

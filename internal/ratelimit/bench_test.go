@@ -121,3 +121,20 @@ func BenchmarkRedisAllow(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGuardSharedDown is a limit decision while the shared limiter's server
+// hangs (accepts, never answers): after the first call finds it down, requests
+// are decided in process and no longer wait out the Redis timeout (50 ms each
+// before the guard switched limiters).
+func BenchmarkGuardSharedDown(b *testing.B) {
+	client := redis.NewClient(&redis.Options{Addr: blackHole(b), MaxRetries: -1, ContextTimeoutEnabled: true})
+	b.Cleanup(func() { _ = client.Close() })
+	g := NewGuard(NewRedis(client, "bench:", 0), NewMemory(nil), nil, nil)
+	g.Allow(context.Background(), "k", livePolicy) // finds the server down
+	keys := benchKeys(1 << 10)
+	i := 0
+	for b.Loop() {
+		g.Allow(context.Background(), keys[i&(len(keys)-1)], livePolicy)
+		i++
+	}
+}

@@ -202,7 +202,7 @@ func TestGuardRedisHangs(t *testing.T) {
 }
 
 // blackHole listens on loopback, accepts every connection and never writes.
-func blackHole(t *testing.T) string {
+func blackHole(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
