@@ -16,6 +16,7 @@ import (
 	"github.com/lyolearn/lyo/internal/events"
 	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
+	"github.com/lyolearn/lyo/internal/jobs"
 	"github.com/lyolearn/lyo/internal/store/migrate"
 	"github.com/lyolearn/lyo/internal/store/poolstat"
 	"github.com/lyolearn/lyo/internal/store/postgres"
@@ -42,6 +43,9 @@ type Store interface {
 	// Bulk loads write many rows a transaction.
 	auth.Importer
 	content.Importer
+	// InTx runs a function in one transaction: the seam for inserting jobs
+	// together with the rows they act on (see package jobs).
+	jobs.Transactor
 
 	// Engine is "sqlite" or "postgres".
 	Engine() string

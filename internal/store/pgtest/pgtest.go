@@ -162,7 +162,11 @@ func buildTemplate(admin string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name := "lyo_tmpl_" + migrate.Hash(ms)[:16]
+	river, err := postgres.RiverMigrations()
+	if err != nil {
+		return "", err
+	}
+	name := "lyo_tmpl_" + migrate.Hash(append(ms, river...))[:16]
 
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {

@@ -25,7 +25,8 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // Migrate applies every embedded migration the database lacks. Several nodes may
 // start at once, so the whole run holds a session-level advisory lock on one
 // connection: the others wait, then find nothing left to do. Each migration runs in
-// its own transaction together with its schema_migrations row.
+// its own transaction together with its schema_migrations row. The job queue's
+// tables (River's migrations) follow Lyo's own, under the same lock.
 func (db *DB) Migrate(ctx context.Context) (err error) {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
@@ -81,7 +82,7 @@ func (db *DB) migrateLocked(ctx context.Context, conn *pgxpool.Conn) error {
 		// Not an error: an older binary must keep running while a newer one rolls out.
 		db.logger.WarnContext(ctx, "database schema is newer than this binary", "engine", "postgres", "database", newest, "binary", known)
 	}
-	return nil
+	return db.migrateRiver(ctx)
 }
 
 func apply(ctx context.Context, conn *pgxpool.Conn, m migrate.Migration) error {

@@ -17,7 +17,8 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // Migrate applies every embedded migration the database lacks. Each one runs in its
 // own transaction together with its schema_migrations row, so a failure leaves the
 // database at the last whole migration. Write transactions take SQLite's write lock
-// at BEGIN, so two processes migrating the same file apply each version once.
+// at BEGIN, so two processes migrating the same file apply each version once. The
+// job queue's tables (River's migrations) follow Lyo's own.
 func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.writer.ExecContext(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("migrate sqlite: create schema_migrations: %w", err)
@@ -39,7 +40,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		// Not an error: an older binary must keep running while a newer one rolls out.
 		db.logger.WarnContext(ctx, "database schema is newer than this binary", "engine", "sqlite", "database", newest, "binary", known)
 	}
-	return nil
+	return db.migrateRiver(ctx)
 }
 
 func (db *DB) apply(ctx context.Context, m migrate.Migration) (applied bool, err error) {
