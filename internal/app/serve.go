@@ -76,6 +76,12 @@ func (s *server) serve(ctx context.Context, onListen func(api, metrics string)) 
 	if len(listeners) > 1 {
 		metricsAddr = listeners[1].Addr().String()
 	}
+	if err := s.jobs.Start(ctx); err != nil {
+		for _, l := range listeners {
+			l.Close()
+		}
+		return err
+	}
 	s.log.Info("listening", "addr", listeners[0].Addr().String(), "metrics_addr", metricsAddr, "database", s.db.Engine())
 	if onListen != nil {
 		onListen(listeners[0].Addr().String(), metricsAddr)
@@ -106,6 +112,7 @@ func (s *server) serve(ctx context.Context, onListen func(api, metrics string)) 
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownGrace)
 	defer cancel()
+	jobsStopped := s.stopJobs(sctx)
 	var cutOff error
 	for _, srv := range servers {
 		if err := srv.Shutdown(sctx); err != nil {
@@ -113,6 +120,7 @@ func (s *server) serve(ctx context.Context, onListen func(api, metrics string)) 
 			srv.Close()
 		}
 	}
+	jobsStopped()
 	if cutOff != nil {
 		return cutOff
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/jobs"
 	"github.com/lyolearn/lyo/internal/obs"
 	"github.com/lyolearn/lyo/internal/ratelimit"
 	"github.com/lyolearn/lyo/internal/store"
@@ -46,6 +47,7 @@ type server struct {
 	content *content.Service
 	events  *events.Service
 	feed    *feed.Service
+	jobs    *jobs.Queue
 	now     func() time.Time
 	stop    context.CancelFunc // ends the node's background work (probes)
 	hooks   hooks
@@ -95,10 +97,14 @@ func (s *server) build(ctx context.Context, migrate bool) (err error) {
 	if err = s.wireServices(ctx); err != nil {
 		return err
 	}
+	if err = s.wireJobs(); err != nil {
+		return err
+	}
 	s.health = obs.NewHealth(2*time.Second, readyTTL, func(ctx context.Context, check string, err error) {
 		log.WarnContext(ctx, "readiness check failing", "check", check, "error", err)
 	})
 	s.addChecks()
+	s.health.Add(s.jobsCheck())
 	s.watch(ctx)
 
 	if s.docs, err = apiDocs(); err != nil {
@@ -207,6 +213,7 @@ func isAdmin(p string) bool { return strings.HasPrefix(p, "/api/v1/admin/") }
 
 func (s *server) close() {
 	s.stop()
+	s.closeJobs()
 	if s.redis != nil {
 		s.redis.Close()
 	}

@@ -68,6 +68,12 @@ type Config struct {
 	EventsMaxBatch  int
 	EventsRetention time.Duration
 
+	// JobsWorkers is how many background jobs this node works at once; 0 makes
+	// it an API-only node that enqueues but never works jobs.
+	JobsWorkers      int
+	JobsPollInterval time.Duration
+	JobsStuckAfter   time.Duration
+
 	// Flags are the defaults of feature flags; operators override them at run time.
 	Flags map[string]bool
 }

@@ -149,6 +149,18 @@ var settings = []Setting{
 		},
 		get: func(c *Config) string { return strconv.Itoa(c.EventsMaxBatch) }},
 	durationSetting("LYO_EVENTS_RETENTION", "2160h", "events older than this are refused at ingestion (and may be pruned)", func(c *Config) *time.Duration { return &c.EventsRetention }),
+	{Name: "LYO_JOBS_WORKERS", Default: "4", Doc: "background jobs this node works at once; `0` switches its workers off (an API-only node that still enqueues)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 1000 {
+				return fmt.Errorf("want a whole number from 0 to 1000")
+			}
+			c.JobsWorkers = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.JobsWorkers) }},
+	durationSetting("LYO_JOBS_POLL_INTERVAL", "1s", "how often workers look for jobs they were not told about (on SQLite, the only way they learn of new jobs)", func(c *Config) *time.Duration { return &c.JobsPollInterval }),
+	durationSetting("LYO_JOBS_STUCK_AFTER", "10m", "`/readyz` reports jobs waiting or running longer than this (an optional check: it never makes the node unready)", func(c *Config) *time.Duration { return &c.JobsStuckAfter }),
 	{Name: "LYO_FLAGS", Default: "", Doc: "feature flag defaults, e.g. `maintenance=false,api_docs=true`; runtime overrides win",
 		set: func(c *Config, v string) error {
 			c.Flags = map[string]bool{}
