@@ -10,6 +10,7 @@ import (
 	"github.com/lyolearn/lyo/internal/events"
 	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
+	"github.com/lyolearn/lyo/internal/jobs"
 )
 
 // opsOpenAPI describes the routes registered in routes.go: probes, metrics, the
@@ -28,6 +29,7 @@ func apiParts() []apidoc.Part {
 		{Name: "content", YAML: content.OpenAPI},
 		{Name: "events", YAML: events.OpenAPI},
 		{Name: "feed", YAML: feed.OpenAPI},
+		{Name: "jobs", YAML: jobs.OpenAPI},
 	}
 }
 

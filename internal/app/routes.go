@@ -11,6 +11,7 @@ import (
 	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/jobs"
 	"github.com/lyolearn/lyo/internal/store"
 )
 
@@ -35,6 +36,7 @@ func (s *server) routes() {
 	content.Mount(rt, s.content, s.cursors)
 	events.Mount(rt, s.events, s.cursors)
 	feed.Mount(rt, s.feed, s.cursors)
+	jobs.Mount(rt, s.jobs, s.cursors)
 	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
 	// An outage is not a bug: the client may retry (the router adds Retry-After).
 	// A full disk is a 503 too, not a 507: it is the server's state, temporary,

@@ -50,7 +50,7 @@ func (q *Queue) Failures(ctx context.Context, before int64, limit int) ([]Failur
 	}
 	res, err := q.client.jobList(ctx, p)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list failed jobs: %w", err)
+		return nil, 0, fmt.Errorf("list failed jobs: %w: %w", ErrUnavailable, err)
 	}
 	rows := res.Jobs
 	var next int64

@@ -249,4 +249,10 @@ func (q *Queue) Stop(ctx context.Context) error {
 }
 
 // Counts lists the number of jobs per queue and state.
-func (q *Queue) Counts(ctx context.Context) ([]Count, error) { return q.state.counts(ctx) }
+func (q *Queue) Counts(ctx context.Context) ([]Count, error) {
+	counts, err := q.state.counts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return counts, nil
+}
