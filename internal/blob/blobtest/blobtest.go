@@ -46,6 +46,7 @@ func Run(t *testing.T, h Harness) {
 		{"NotFound", s.notFound},
 		{"ListPages", s.listPages},
 		{"PutLimits", s.putLimits},
+		{"PutLargeOfUnknownSize", s.putLarge},
 		{"OverwriteIsAtomic", s.overwriteIsAtomic},
 		{"KeysRefused", s.keysRefused},
 		{"PresignedPut", s.presignedPut},

@@ -45,16 +45,17 @@ func (s suite) multipart(t *testing.T) {
 	_, err = st.ListParts(ctx(t), "mp/video.mp4", id)
 	wantKind(t, "parts of a completed upload", err, blob.ErrNotFound)
 
-	// Aborting discards the parts and leaves the key alone.
-	id, err = st.CreateMultipart(ctx(t), "mp/video.mp4", blob.PutOptions{})
+	// Aborting discards the parts; nothing appears under the key.
+	id, err = st.CreateMultipart(ctx(t), "mp/aborted.mp4", blob.PutOptions{})
 	must(t, err, "create")
-	_, err = st.UploadPart(ctx(t), "mp/video.mp4", id, 1, strings.NewReader("doomed"), 6)
+	doomed, err := st.UploadPart(ctx(t), "mp/aborted.mp4", id, 1, strings.NewReader("doomed"), 6)
 	must(t, err, "part")
-	must(t, st.AbortMultipart(ctx(t), "mp/video.mp4", id), "abort")
-	_, err = st.ListParts(ctx(t), "mp/video.mp4", id)
+	must(t, st.AbortMultipart(ctx(t), "mp/aborted.mp4", id), "abort")
+	_, err = st.ListParts(ctx(t), "mp/aborted.mp4", id)
 	wantKind(t, "parts of an aborted upload", err, blob.ErrNotFound)
-	_, err = st.CompleteMultipart(ctx(t), "mp/video.mp4", id, []blob.Part{{Number: 1, ETag: p1.ETag}})
+	_, err = st.CompleteMultipart(ctx(t), "mp/aborted.mp4", id, []blob.Part{doomed})
 	wantKind(t, "completing an aborted upload", err, blob.ErrNotFound)
+	absent(t, st, "mp/aborted.mp4")
 	holds(t, st, "mp/video.mp4", first+second)
 	page, err := st.List(ctx(t), blob.ListOptions{Prefix: "mp/"})
 	must(t, err, "list")

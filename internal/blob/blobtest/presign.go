@@ -87,7 +87,7 @@ func (s suite) presignedPost(t *testing.T) {
 	opts := blob.PostOptions{Expires: time.Hour, ContentType: "image/jpeg", MinSize: 4, MaxSize: 64}
 	form, err := st.PresignPost(ctx(t), "post/photo.jpg", opts)
 	must(t, err, "presign post")
-	if form.Fields["key"] != "post/photo.jpg" || form.URL == "" {
+	if !strings.HasSuffix(form.Fields["key"], "post/photo.jpg") || form.URL == "" { // S3 adds its prefix
 		t.Errorf("form %+v", form)
 	}
 	with := func(k, v string) map[string]string {

@@ -149,3 +149,27 @@ func TestSweepRemovesLeftovers(t *testing.T) {
 		t.Errorf("an object was swept: %v", err)
 	}
 }
+
+// TestKeyAndPrefixCoexist: on local disk, as on S3, "a" may be an object and the
+// start of other keys; servers that keep objects as plain files cannot do this,
+// so the shared contract does not ask it.
+func TestKeyAndPrefixCoexist(t *testing.T) {
+	st := newTestStore(t, nil)
+	for _, key := range []string{"a/b", "a", "a/b/c"} {
+		if _, err := st.Put(t.Context(), key, strings.NewReader(key), blob.PutOptions{}); err != nil {
+			t.Fatalf("put %q: %v", key, err)
+		}
+	}
+	page, err := st.List(t.Context(), blob.ListOptions{})
+	if err != nil || len(page.Items) != 3 || page.Items[0].Key != "a" || page.Items[1].Key != "a/b" || page.Items[2].Key != "a/b/c" {
+		t.Fatalf("list = %+v, %v", page.Items, err)
+	}
+	if err := st.Delete(t.Context(), "a/b/c"); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"a", "a/b"} {
+		if h, err := st.Head(t.Context(), key); err != nil || h.Size != int64(len(key)) {
+			t.Errorf("head %q = %+v, %v", key, h, err)
+		}
+	}
+}
