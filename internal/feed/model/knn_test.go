@@ -95,20 +95,29 @@ func TestAccumulatorSumsAndRemembersTheStrongestContributor(t *testing.T) {
 	l := &Lists{Ptr: []int32{0, 2, 3, 3}, IDs: []int32{1, 2, 2}, Scores: []float32{0.5, 0.2, 0.9}}
 	a := NewAccumulator(3)
 	a.AddLists(l, []Weighted{{Item: 0, Weight: 1}, {Item: 1, Weight: 0.5}, {Item: 7, Weight: 1}})
-	if a.Score[1] != 0.5 || math.Abs(float64(a.Score[2])-(0.2+0.45)) > 1e-6 {
-		t.Fatalf("scores %v", a.Score)
+	if a.Score(1) != 0.5 || math.Abs(float64(a.Score(2))-(0.2+0.45)) > 1e-6 {
+		t.Fatalf("scores %v %v", a.Score(1), a.Score(2))
 	}
-	if a.From[2] != 1 { // 0.5·0.9 = 0.45 beats 1·0.2
-		t.Errorf("strongest contributor to item 2 = %d, want 1", a.From[2])
+	if a.From(2) != 1 { // 0.5·0.9 = 0.45 beats 1·0.2
+		t.Errorf("strongest contributor to item 2 = %d, want 1", a.From(2))
 	}
 	top := a.Top(1, NewTopK(1), nil)
 	if len(top) != 1 || top[0].ID != 2 {
 		t.Errorf("top = %v", top)
 	}
 	a.Reset()
-	for i := range a.Score {
-		if a.Score[i] != 0 || a.From[i] != -1 {
-			t.Fatalf("reset left item %d at %v/%d", i, a.Score[i], a.From[i])
+	for i := int32(0); i < 3; i++ {
+		if a.Score(i) != 0 || a.From(i) != -1 {
+			t.Fatalf("reset left item %d at %v/%d", i, a.Score(i), a.From(i))
 		}
+	}
+	// Two channels in one pass: A from positive signals, B from views; the
+	// strongest contribution is judged on A where there is one.
+	a.AddLists2(l, []Weighted2{{Item: 0, A: 0, B: 1}, {Item: 1, A: 0.5, B: 1}})
+	if a.Score(2) != 0.45 || math.Abs(float64(a.ScoreB(2))-1.1) > 1e-6 || a.From(2) != 1 {
+		t.Errorf("two channels: A %v, B %v, from %d", a.Score(2), a.ScoreB(2), a.From(2))
+	}
+	if top := a.TopB(1, NewTopK(1), nil); len(top) != 1 || top[0].ID != 2 {
+		t.Errorf("top of B = %v", top)
 	}
 }

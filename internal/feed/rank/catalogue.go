@@ -70,6 +70,7 @@ type Catalogue struct {
 	topicName []string
 	topicPtr  []int32 // topics of item i: topicIdx[topicPtr[i]:topicPtr[i+1]]
 	topicIdx  []int32
+	tmask     []uint64 // topics of each item as bits t mod 64, for diversity
 
 	seriesOf []int32 // series index, −1
 	prev     []int32 // the previous episode's catalogue index, −1
@@ -127,9 +128,13 @@ func NewCatalogue(items []Item, snap *model.Snapshot, o CatalogueOptions) *Catal
 		// An item without a creator (imported data) is its own creator, so caps
 		// and diversity do not lump all such items together.
 		c.creatorOf[i] = c.creators.Add(cmp.Or(it.CreatorID, "\x00"+it.ID))
+		var mask uint64
 		for _, t := range it.Topics {
-			c.topicIdx = append(c.topicIdx, c.topics.Add(t))
+			k := c.topics.Add(t)
+			c.topicIdx = append(c.topicIdx, k)
+			mask |= 1 << (k % 64)
 		}
+		c.tmask = append(c.tmask, mask)
 		c.topicPtr = append(c.topicPtr, int32(len(c.topicIdx)))
 		c.seriesOf[i] = -1
 		if it.SeriesID != "" && it.Episode > 0 {
@@ -228,7 +233,7 @@ func (c *Catalogue) indexLists(o CatalogueOptions) {
 			c.byTopic[t] = append(c.byTopic[t], ii)
 			engagement[t] += float64(it.Counts.Views + it.Counts.Completions + it.Counts.Likes + it.Counts.Saves)
 		}
-		if it.Trending > 0 {
+		if it.Trending > 0 && !math.IsInf(it.Trending, 0) {
 			c.trending = append(c.trending, ii)
 			c.maxTrend = math.Max(c.maxTrend, it.Trending)
 		}
@@ -280,6 +285,11 @@ func (c *Catalogue) indexLists(o CatalogueOptions) {
 	}
 	c.trending = c.trending[:min(len(c.trending), o.ListLen)]
 	c.fresh = c.fresh[:min(len(c.fresh), o.ListLen)]
+	if c.maxTrend > 0 {
+		for _, i := range c.trending {
+			c.q[i].trend = float32(c.items[i].Trending / c.maxTrend)
+		}
+	}
 	c.topicOrder = make([]int32, nt)
 	for t := range c.topicOrder {
 		c.topicOrder[t] = int32(t)

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/lyolearn/lyo/internal/feed/model"
 )
 
 // prepare loads the learner into the scratch space: creator and topic flags and
@@ -122,7 +124,7 @@ func (r *run) history() {
 		h := int(s.histOf[i]) - 1
 		if h < 0 {
 			if len(s.hist) >= r.cfg.HistoryLen {
-				continue
+				break // older events count for little, and reading them costs
 			}
 			s.touch(i)
 			s.hist = append(s.hist, histItem{cat: i, mod: c.toModel[i]})
@@ -150,13 +152,9 @@ func (r *run) history() {
 		if e.mod < 0 {
 			continue
 		}
-		if e.pos != 0 {
-			s.wPos = append(s.wPos, modelWeighted(e.mod, e.pos))
-			s.refPos = append(s.refPos, int32(h))
-		}
-		if e.view > 0 {
-			s.wView = append(s.wView, modelWeighted(e.mod, e.view))
-			s.refView = append(s.refView, int32(h))
+		if e.pos != 0 || e.view > 0 {
+			s.wCo = append(s.wCo, model.Weighted2{Item: e.mod, A: e.pos, B: e.view})
+			s.refCo = append(s.refCo, int32(h))
 		}
 		if w := max(e.pos, 0) + e.view; w > 0 {
 			s.wAll = append(s.wAll, modelWeighted(e.mod, w))

@@ -9,14 +9,26 @@ type rates [NumTargets]float64
 var fallbackPrior = rates{TargetComplete: 0.3, TargetLike: 0.05, TargetSave: 0.02, TargetShare: 0.01,
 	TargetSkip: 0.2, TargetQuiz: 0.6}
 
-// quality is an item's smoothed evidence.
+// quality is an item's smoothed evidence and every other fact ranking reads
+// per candidate, packed so that scoring a candidate reads one cache line
+// rather than the scattered fields of an Item.
 type quality struct {
-	lift  [NumTargets]float32 // logit(smoothed rate) − logit(catalogue rate)
-	wins  float32             // completions, for the exploration posterior
-	tries float32             // exposures
-	pop   float32             // log(1+views) / log(1+most views)
-	key   float64             // order of the per-topic lists
+	lift       [NumTargets]float32 // logit(smoothed rate) − logit(catalogue rate)
+	wins       float32             // completions, for the exploration posterior
+	tries      float32             // exposures
+	pop        float32             // log(1+views) / log(1+most views)
+	trend      float32             // trending velocity / the catalogue's highest
+	published  int64               // Unix seconds; 0 when unknown
+	difficulty int8
+	flags      uint8   // itemVisible, itemAdultsOnly, itemQuiz
+	key        float64 // order of the per-topic lists
 }
+
+const (
+	itemVisible uint8 = 1 << iota
+	itemAdultsOnly
+	itemQuiz
+)
 
 // counts returns an item's target counts and the exposure each is a rate of:
 // completions, likes, saves, shares and skips per exposure (the larger of
@@ -68,6 +80,19 @@ func (c *Catalogue) scoreQuality(m float64) {
 		q.wins, q.tries = float32(n[TargetComplete]), float32(d[TargetComplete])
 		if logMax > 0 {
 			q.pop = float32(math.Log1p(float64(it.Counts.Views)) / logMax)
+		}
+		if !it.PublishedAt.IsZero() {
+			q.published = it.PublishedAt.Unix()
+		}
+		q.difficulty = int8(min(max(it.Difficulty, 0), 5))
+		if it.Visible {
+			q.flags |= itemVisible
+		}
+		if it.AdultsOnly {
+			q.flags |= itemAdultsOnly
+		}
+		if it.Kind == "quiz" {
+			q.flags |= itemQuiz
 		}
 		// The order of the per-topic lists: the value an exposure is expected to
 		// bring, damped for items few learners have seen.

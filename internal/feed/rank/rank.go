@@ -103,13 +103,13 @@ func (r *run) score() {
 	for k := range s.cands {
 		cd := &s.cands[k]
 		m := c.toModel[cd.item]
-		if m < 0 || s.accPos == nil {
+		if m < 0 || s.accCo == nil {
 			continue
 		}
-		maxPos = max(maxPos, s.accPos.Score[m])
-		maxView = max(maxView, s.accView.Score[m])
-		maxEASE = max(maxEASE, s.accEASE.Score[m])
-		maxSim = max(maxSim, s.accSim.Score[m])
+		maxPos = max(maxPos, s.accCo.Score(m))
+		maxView = max(maxView, s.accCo.ScoreB(m))
+		maxEASE = max(maxEASE, s.accEASE.Score(m))
+		maxSim = max(maxSim, s.accSim.Score(m))
 		if r.hasUser {
 			cd.latent = c.snap.Factors.Score(s.user, m)
 			maxLatent = max(maxLatent, cd.latent)
@@ -121,19 +121,18 @@ func (r *run) score() {
 		}
 		return v / m
 	}
-	now := r.req.Now
+	nowUnix := r.req.Now.Unix()
 	half := r.cfg.FreshHalfLife.Hours()
 	for k := range s.cands {
 		cd := &s.cands[k]
 		i := cd.item
-		it := &c.items[i]
 		q := &c.q[i]
 		x := &cd.feat
-		if m := c.toModel[i]; m >= 0 && s.accPos != nil {
-			x[FeatCoPositive] = scale(s.accPos.Score[m], maxPos)
-			x[FeatCoViewed] = scale(s.accView.Score[m], maxView)
-			x[FeatEASE] = scale(s.accEASE.Score[m], maxEASE)
-			x[FeatSimilar] = scale(s.accSim.Score[m], maxSim)
+		if m := c.toModel[i]; m >= 0 && s.accCo != nil {
+			x[FeatCoPositive] = scale(s.accCo.Score(m), maxPos)
+			x[FeatCoViewed] = scale(s.accCo.ScoreB(m), maxView)
+			x[FeatEASE] = scale(s.accEASE.Score(m), maxEASE)
+			x[FeatSimilar] = scale(s.accSim.Score(m), maxSim)
 			if r.hasUser {
 				x[FeatLatent] = max(scale(cd.latent, maxLatent), -1)
 			}
@@ -167,9 +166,7 @@ func (r *run) score() {
 		}
 		x[FeatTopicAffinity] = aff + boost
 		x[FeatSessionRepeat] = repeat
-		if c.maxTrend > 0 {
-			x[FeatTrending] = float32(it.Trending / c.maxTrend)
-		}
+		x[FeatTrending] = q.trend
 		if c.isFresh[i] {
 			x[FeatFresh] = 1
 		}
@@ -188,15 +185,15 @@ func (r *run) score() {
 		x[FeatQualitySkip] = q.lift[TargetSkip]
 		x[FeatQualityQuiz] = q.lift[TargetQuiz]
 		x[FeatPopularity] = q.pop
-		if !it.PublishedAt.IsZero() && half > 0 {
-			age := math.Max(now.Sub(it.PublishedAt).Hours(), 0)
+		if q.published != 0 && half > 0 {
+			age := math.Max(float64(nowUnix-q.published)/3600, 0)
 			x[FeatFreshness] = float32(math.Exp2(-age / half))
 		}
 		x[FeatDifficultyFit] = 0.5
-		if r.level > 0 && it.Difficulty > 0 {
-			x[FeatDifficultyFit] = float32(1 - math.Abs(float64(it.Difficulty)-r.level)/4)
+		if r.level > 0 && q.difficulty > 0 {
+			x[FeatDifficultyFit] = float32(1 - math.Abs(float64(q.difficulty)-r.level)/4)
 		}
-		cd.pred = r.cfg.Predict(x, it.Kind == "quiz")
+		cd.pred = r.cfg.Predict(x, q.flags&itemQuiz != 0)
 		cd.score = r.cfg.Value(cd.pred)
 	}
 }

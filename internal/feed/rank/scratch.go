@@ -68,13 +68,14 @@ type scratch struct {
 	hist  []histItem
 	drops []traceDrop
 
-	wPos, wView, wAll       []model.Weighted
-	refPos, refView, refAll []int32 // history index of each weighted entry
-	accPos, accView         *model.Accumulator
-	accEASE, accSim         *model.Accumulator
-	top                     *model.TopK
-	solver                  *model.Solver
-	user                    []float32
+	wCo             []model.Weighted2 // positive (A) and viewed (B) components
+	wAll            []model.Weighted  // both together, for EASE and content
+	refCo, refAll   []int32           // history index of each weighted entry
+	accCo           *model.Accumulator
+	accEASE, accSim *model.Accumulator
+	top             *model.TopK
+	solver          *model.Solver
+	user            []float32
 
 	topicAff     []float32 // per topic: the learner's affinity
 	topicFlag    []uint8   // per topic: muted, boosted, chosen
@@ -119,7 +120,7 @@ func newScratch(c *Catalogue) any {
 	}
 	if snap := c.snap; snap != nil && snap.Items != nil {
 		m := snap.Items.Len()
-		s.accPos, s.accView = model.NewAccumulator(m), model.NewAccumulator(m)
+		s.accCo = model.NewAccumulator(m)
 		s.accEASE, s.accSim = model.NewAccumulator(m), model.NewAccumulator(m)
 		if f := snap.Factors; f != nil {
 			s.solver = model.NewSolver(f.K)
@@ -143,15 +144,14 @@ func (s *scratch) reset() {
 	for _, k := range s.seriesTouched {
 		s.furthest[k] = 0
 	}
-	for _, a := range []*model.Accumulator{s.accPos, s.accView, s.accEASE, s.accSim} {
+	for _, a := range []*model.Accumulator{s.accCo, s.accEASE, s.accSim} {
 		if a != nil {
 			a.Reset()
 		}
 	}
 	s.touched, s.topicTouched, s.creatorTouched, s.seriesTouched = s.touched[:0], s.topicTouched[:0], s.creatorTouched[:0], s.seriesTouched[:0]
 	s.cands, s.hist, s.drops = s.cands[:0], s.hist[:0], s.drops[:0]
-	s.wPos, s.wView, s.wAll = s.wPos[:0], s.wView[:0], s.wAll[:0]
-	s.refPos, s.refView, s.refAll = s.refPos[:0], s.refView[:0], s.refAll[:0]
+	s.wCo, s.wAll, s.refCo, s.refAll = s.wCo[:0], s.wAll[:0], s.refCo[:0], s.refAll[:0]
 	s.order, s.topTops = s.order[:0], s.topTops[:0]
 }
 

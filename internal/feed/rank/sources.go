@@ -54,17 +54,17 @@ func (r *run) offer(i int32, src int, score float32, ref int32) bool {
 // drop applies the filters to an item no source has offered yet.
 func (r *run) drop(i int32) uint8 {
 	c, s := r.c, r.s
-	it := &c.items[i]
+	f := c.q[i].flags
 	switch {
-	case !it.Visible:
+	case f&itemVisible == 0:
 		return dropNotVisible
-	case it.AdultsOnly && r.l.Minor:
+	case f&itemAdultsOnly != 0 && r.l.Minor:
 		return dropMinor
 	case s.creatorFlag[c.creatorOf[i]]&flagBlocked != 0:
 		return dropBlocked
 	}
 	if !r.itemsMarked {
-		if st, ok := r.l.Items[it.ID]; ok {
+		if st, ok := r.l.Items[c.items[i].ID]; ok {
 			if st.Hidden {
 				return dropHidden
 			}

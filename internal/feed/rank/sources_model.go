@@ -16,31 +16,32 @@ func (r *run) skipModel(m int32) bool {
 // found still gets these features.
 func (r *run) fromNeighbours() {
 	snap, s := r.c.snap, r.s
-	if snap == nil || s.accPos == nil {
+	if snap == nil || s.accCo == nil {
 		return
 	}
 	skip := r.skipModel
 	pool := r.cfg.Pool[sCoEngagement]
 	if snap.CoEngagement != nil {
-		s.accPos.AddLists(snap.CoEngagement, s.wPos)
-		s.accView.AddLists(snap.CoEngagement, s.wView)
-		for _, e := range s.accPos.Top(pool/2, s.top, skip) {
-			r.offer(r.c.fromModel[e.ID], sCoEngagement, e.Score, s.refPos[s.accPos.From[e.ID]])
+		// Neighbours of the positive items and of the watched ones, in one
+		// pass: the candidates are the best of each channel.
+		s.accCo.AddLists2(snap.CoEngagement, s.wCo)
+		for _, e := range s.accCo.Top(pool/2, s.top, skip) {
+			r.offer(r.c.fromModel[e.ID], sCoEngagement, e.Score, r.anchor(e.ID))
 		}
-		for _, e := range s.accView.Top(pool/2, s.top, skip) {
+		for _, e := range s.accCo.TopB(pool/2, s.top, skip) {
 			r.offer(r.c.fromModel[e.ID], sCoEngagement, e.Score, r.anchor(e.ID))
 		}
 	}
 	if snap.EASE != nil {
 		s.accEASE.AddLists(snap.EASE, s.wAll)
 		for _, e := range s.accEASE.Top(pool/2, s.top, skip) {
-			r.offer(r.c.fromModel[e.ID], sCoEngagement, e.Score, s.refAll[s.accEASE.From[e.ID]])
+			r.offer(r.c.fromModel[e.ID], sCoEngagement, e.Score, s.refAll[s.accEASE.From(e.ID)])
 		}
 	}
 	if snap.Similar != nil {
 		s.accSim.AddLists(snap.Similar, s.wAll)
 		for _, e := range s.accSim.Top(r.cfg.Pool[sSimilar], s.top, skip) {
-			r.offer(r.c.fromModel[e.ID], sSimilar, e.Score, s.refAll[s.accSim.From[e.ID]])
+			r.offer(r.c.fromModel[e.ID], sSimilar, e.Score, s.refAll[s.accSim.From(e.ID)])
 		}
 	}
 }
@@ -48,12 +49,8 @@ func (r *run) fromNeighbours() {
 // anchor names the history item that best explains a co-engagement
 // candidate: its strongest positive contributor, else its strongest viewed one.
 func (r *run) anchor(m int32) int32 {
-	s := r.s
-	if f := s.accPos.From[m]; f >= 0 && s.accPos.Score[m] > 0 {
-		return s.refPos[f]
-	}
-	if f := s.accView.From[m]; f >= 0 {
-		return s.refView[f]
+	if f := r.s.accCo.From(m); f >= 0 {
+		return r.s.refCo[f]
 	}
 	return -1
 }
