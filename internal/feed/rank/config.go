@@ -82,7 +82,7 @@ func DefaultConfig() *Config {
 		MMRLambda:     0.85,
 		RerankPool:    100,
 		ExploreShare:  0.1,
-		ExploreFirst:  3,
+		ExploreFirst:  5,
 		ExploreEvery:  8,
 		ExplorePrior:  4,
 		DefaultLimit:  20,

@@ -65,11 +65,14 @@ func TestThompsonSamplingFavoursTheBetterFreshItem(t *testing.T) {
 		}
 		return Counts{Impressions: 40, Views: 40, Completions: 3}
 	})
+	// The first place explores, before the ranking could place either item.
+	cfg := DefaultConfig()
+	cfg.ExploreFirst = 0
 	wins := map[string]int{}
 	for seed := uint64(0); seed < 200; seed++ {
-		out := Rank(Input{Catalogue: cat, Learner: &Learner{ID: "x"}, Request: Request{Limit: 10, Now: w.now, Seed: seed, Explain: true}})
+		out := Rank(Input{Catalogue: cat, Learner: &Learner{ID: "x"}, Config: cfg, Request: Request{Limit: 10, Now: w.now, Seed: seed, Explain: true}})
 		for _, tc := range out.Trace.Candidates {
-			if tc.Explored && tc.Position == DefaultConfig().ExploreFirst {
+			if tc.Explored && tc.Position == 0 {
 				wins[tc.ItemID]++
 			}
 		}
