@@ -79,5 +79,9 @@ func BuildClusters(ctx context.Context, f *Factors, seed uint64, w int) (*Cluste
 		cl.Members[next[c]] = int32(i)
 		next[c]++
 	}
+	cl.Vectors = make([]float32, 0, n*k)
+	for _, i := range cl.Members {
+		cl.Vectors = append(cl.Vectors, f.Item(i)...)
+	}
 	return cl, nil
 }

@@ -37,6 +37,7 @@ const (
 	tagFactors
 	tagUserTop
 	tagClusters
+	tagClusterVectors // added within version 1: older readers skip it
 )
 
 // Encode writes the snapshot: magic, version, tagged length-prefixed sections
@@ -81,6 +82,9 @@ func (s *Snapshot) Encode(w io.Writer) error {
 			putI32s(b, c.Ptr)
 			putI32s(b, c.Members)
 		})
+		if c.Vectors != nil {
+			section(tagClusterVectors, func(b *bytes.Buffer) { putF32s(b, c.Vectors) })
+		}
 	}
 	put32(&buf, crc32.ChecksumIEEE(buf.Bytes()))
 	_, err := w.Write(buf.Bytes())
@@ -142,6 +146,7 @@ func Decode(data []byte) (*Snapshot, error) {
 	}
 	s := &Snapshot{Items: NewDict(), Users: NewDict()}
 	r := &reader{b: body[12:]}
+	var vectors []float32 // the clusters' vectors, in whichever order the sections come
 	for len(r.b) > 0 && r.err == nil {
 		tag := r.u32()
 		n := r.u64()
@@ -174,7 +179,12 @@ func Decode(data []byte) (*Snapshot, error) {
 		case tagClusters:
 			c := &Clusters{K: int(sec.u32())}
 			c.Centroids, c.Ptr, c.Members = sec.f32s(), sec.i32s(), sec.i32s()
-			s.Clusters = c
+			c.Vectors, s.Clusters = vectors, c
+		case tagClusterVectors:
+			vectors = sec.f32s()
+			if s.Clusters != nil {
+				s.Clusters.Vectors = vectors
+			}
 		}
 		if sec.err == nil && len(sec.b) != 0 {
 			sec.err = fmt.Errorf("section %d has %d bytes left over", tag, len(sec.b))

@@ -36,6 +36,14 @@ func TestSnapshotRoundTrips(t *testing.T) {
 	if s.Factors == nil || s.EASE == nil || s.Similar == nil || s.CoEngagement == nil || s.UserTop == nil {
 		t.Fatalf("a model is missing: %+v", s)
 	}
+	// A small cluster index by hand (BuildClusters skips small catalogues).
+	n, k := s.Items.Len(), s.Factors.K
+	cl := &Clusters{K: k, Centroids: append([]float32(nil), s.Factors.Items[:2*k]...), Ptr: []int32{0, int32(n / 2), int32(n)}}
+	for i := 0; i < n; i++ {
+		cl.Members = append(cl.Members, int32(n-1-i))
+		cl.Vectors = append(cl.Vectors, s.Factors.Item(int32(n-1-i))...)
+	}
+	s.Clusters = cl
 	var buf bytes.Buffer
 	if err := s.Encode(&buf); err != nil {
 		t.Fatal(err)

@@ -50,16 +50,30 @@ func (f *Factors) Retrieve(u []float32, cl *Clusters, n int, t *TopK, skip func(
 		return cmp.Compare(a.ID, b.ID)
 	})
 	budget := max(12*n, 1000)
+	seq := len(cl.Vectors) == len(cl.Members)*f.K
 	for _, o := range order {
 		if budget <= 0 {
 			break
 		}
-		for _, i := range cl.Members[cl.Ptr[o.ID]:cl.Ptr[o.ID+1]] {
-			if i >= 0 && int(i) < items {
+		lo, hi := cl.Ptr[o.ID], cl.Ptr[o.ID+1]
+		for p := lo; p < hi; p++ {
+			i := cl.Members[p]
+			if i < 0 || int(i) >= items {
+				continue
+			}
+			if !seq {
 				push(i)
+				continue
+			}
+			s := dot(u, cl.Vectors[int(p)*f.K:int(p+1)*f.K])
+			if m, full := t.Min(); full && s <= m {
+				continue
+			}
+			if skip == nil || !skip(i) {
+				t.Push(i, s)
 			}
 		}
-		budget -= int(cl.Ptr[o.ID+1] - cl.Ptr[o.ID])
+		budget -= int(hi - lo)
 	}
 	return t.Sorted()
 }

@@ -46,4 +46,8 @@ type Clusters struct {
 	Centroids []float32 // len(Ptr)-1 centroids × K
 	Ptr       []int32   // members of cluster c are Members[Ptr[c]:Ptr[c+1]]
 	Members   []int32
+	// Vectors holds the members' item vectors in Members order, so a probe
+	// reads each cluster as one sequential run instead of jumping across the
+	// whole factor table; nil falls back to the factors.
+	Vectors []float32
 }

@@ -58,7 +58,10 @@ func (s *Snapshot) validate() error {
 		if err := (&Lists{Ptr: c.Ptr, IDs: c.Members, Scores: make([]float32, len(c.Members))}).check(len(c.Ptr)-1, items); err != nil {
 			return fmt.Errorf("clusters: %w", err)
 		}
-		if !finite(c.Centroids) {
+		if c.Vectors != nil && len(c.Vectors) != len(c.Members)*c.K {
+			return fmt.Errorf("clusters: %d vector values for %d members", len(c.Vectors), len(c.Members))
+		}
+		if !finite(c.Centroids) || !finite(c.Vectors) {
 			return fmt.Errorf("clusters: not finite")
 		}
 	}

@@ -1,7 +1,10 @@
 package rank
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -31,9 +34,26 @@ func loadBench(b *testing.B, name string, o synth.Options, mo model.Options) *be
 	}
 	var train time.Duration
 	w := newWorld(o, func(d *synth.Data) *model.Snapshot {
+		// LYO_FEED_BENCH_CACHE names a directory where trained snapshots are
+		// kept between runs (training the large one takes minutes).
+		cache := os.Getenv("LYO_FEED_BENCH_CACHE")
+		file := filepath.Join(cache, fmt.Sprintf("snapshot-%x.bin", seedOf(fmt.Sprint(name, o, mo.Seed))))
+		if cache != "" {
+			if data, err := os.ReadFile(file); err == nil {
+				if s, err := model.Decode(data); err == nil {
+					return s
+				}
+			}
+		}
 		t0 := time.Now()
 		s := trainOn(d, d.Events, d.Events[len(d.Events)-1].At, mo)
 		train = time.Since(t0)
+		if cache != "" {
+			var buf bytes.Buffer
+			if err := s.Encode(&buf); err == nil {
+				_ = os.WriteFile(file, buf.Bytes(), 0o600)
+			}
+		}
 		return s
 	})
 	bw := &benchWorld{w: w, train: train}
@@ -146,5 +166,3 @@ func BenchmarkCatalogueLarge(b *testing.B) {
 		NewCatalogue(bw.w.items, bw.w.cat.Snapshot(), CatalogueOptions{Now: bw.w.now})
 	}
 }
-
-var _ = fmt.Sprint
