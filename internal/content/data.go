@@ -40,7 +40,7 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 			return nil, err
 		}
 		for _, sr := range page {
-			series = append(series, NewSeriesView(sr))
+			series = append(series, NewSeriesView(sr, a))
 		}
 		if len(page) < 100 {
 			break

@@ -23,6 +23,8 @@ func TestErrorsAnswerDeliberateStatuses(t *testing.T) {
 		{Name: "ErrNotFound not_found", Err: errNotCreator, Status: http.StatusNotFound, Code: "not_found"},
 		{Name: "ErrForbidden forbidden", Err: fault.New(ErrForbidden, "forbidden", "no"), Status: http.StatusForbidden, Code: "forbidden"},
 		{Name: "ErrConflict removed", Err: fault.New(ErrConflict, "removed", "gone"), Status: http.StatusConflict, Code: "removed"},
+		{Name: "ErrPreconditionFailed", Err: ErrPreconditionFailed, Status: http.StatusPreconditionFailed, Code: "precondition_failed"},
+		{Name: "ErrConflict edit_conflict", Err: fault.New(ErrConflict, "edit_conflict", "again"), Status: http.StatusConflict, Code: "edit_conflict"},
 		{Name: "invalid", Err: fault.Invalidf("title", "is required"), Status: http.StatusUnprocessableEntity, Code: "validation_failed"},
 	})
 }

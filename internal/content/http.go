@@ -3,6 +3,7 @@ package content
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/lyolearn/lyo/internal/access"
@@ -49,6 +50,7 @@ func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec) {
 	rt.MapError(ErrNotFound, http.StatusNotFound, "not_found")
 	rt.MapError(ErrForbidden, http.StatusForbidden, "forbidden")
 	rt.MapError(ErrConflict, http.StatusConflict, "conflict")
+	rt.MapError(ErrPreconditionFailed, http.StatusPreconditionFailed, "precondition_failed")
 }
 
 func actor(r *http.Request) Actor {
@@ -66,7 +68,12 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/content/"+it.ID)
-	return httpx.WriteJSON(w, http.StatusCreated, NewItemView(it, actor(r)))
+	return httpx.WriteResource(w, r, http.StatusCreated, itemTag(it), NewItemView(it, actor(r)))
+}
+
+// itemTag is the strong ETag of an item: every write moves its version.
+func itemTag(it Item) string {
+	return httpx.ETag("item", it.ID, strconv.FormatInt(it.Version, 10))
 }
 
 func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {
@@ -74,19 +81,25 @@ func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, NewItemView(it, actor(r)))
+	return httpx.WriteResource(w, r, http.StatusOK, itemTag(it), NewItemView(it, actor(r)))
 }
 
+// update honours If-Match: the edit is written only while the item is still
+// the version the tag names, checked and written atomically by the store.
 func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 	var in ItemInput
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	it, err := h.svc.Update(r.Context(), actor(r), r.PathValue("id"), in)
+	var check func(Item) error
+	if httpx.HasIfMatch(r) {
+		check = func(it Item) error { return httpx.IfMatch(r, itemTag(it)) }
+	}
+	it, err := h.svc.Update(r.Context(), actor(r), r.PathValue("id"), in, check)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, NewItemView(it, actor(r)))
+	return httpx.WriteResource(w, r, http.StatusOK, itemTag(it), NewItemView(it, actor(r)))
 }
 
 func (h *Handlers) delete(w http.ResponseWriter, r *http.Request) error {

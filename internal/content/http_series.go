@@ -2,6 +2,7 @@ package content
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/lyolearn/lyo/internal/httpx"
 )
@@ -16,7 +17,18 @@ func (h *Handlers) createSeries(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/series/"+sr.ID)
-	return httpx.WriteJSON(w, http.StatusCreated, NewSeriesView(sr))
+	return httpx.WriteResource(w, r, http.StatusCreated, seriesTag(sr), NewSeriesView(sr, actor(r)))
+}
+
+// seriesTag is the strong ETag of a series: its own version and its episodes'
+// (whose order, status and edits change what the series shows).
+func seriesTag(sr Series) string {
+	parts := make([]string, 0, 3+2*len(sr.Episodes))
+	parts = append(parts, "series", sr.ID, strconv.FormatInt(sr.Version, 10))
+	for _, e := range sr.Episodes {
+		parts = append(parts, e.ItemID, strconv.FormatInt(e.Version, 10))
+	}
+	return httpx.ETag(parts...)
 }
 
 func (h *Handlers) getSeries(w http.ResponseWriter, r *http.Request) error {
@@ -24,19 +36,24 @@ func (h *Handlers) getSeries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, NewSeriesView(sr))
+	return httpx.WriteResource(w, r, http.StatusOK, seriesTag(sr), NewSeriesView(sr, actor(r)))
 }
 
+// updateSeries honours If-Match as update does for items.
 func (h *Handlers) updateSeries(w http.ResponseWriter, r *http.Request) error {
 	var in SeriesInput
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	sr, err := h.svc.UpdateSeries(r.Context(), actor(r), r.PathValue("id"), in)
+	var check func(Series) error
+	if httpx.HasIfMatch(r) {
+		check = func(sr Series) error { return httpx.IfMatch(r, seriesTag(sr)) }
+	}
+	sr, err := h.svc.UpdateSeries(r.Context(), actor(r), r.PathValue("id"), in, check)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, NewSeriesView(sr))
+	return httpx.WriteResource(w, r, http.StatusOK, seriesTag(sr), NewSeriesView(sr, actor(r)))
 }
 
 func (h *Handlers) deleteSeries(w http.ResponseWriter, r *http.Request) error {
@@ -61,7 +78,7 @@ func (h *Handlers) setEpisodes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, NewSeriesView(sr))
+	return httpx.WriteResource(w, r, http.StatusOK, seriesTag(sr), NewSeriesView(sr, actor(r)))
 }
 
 func (h *Handlers) listSeries(w http.ResponseWriter, r *http.Request) error {
@@ -76,7 +93,7 @@ func (h *Handlers) listSeries(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := httpx.Page[SeriesView]{Items: make([]SeriesView, 0, len(list))}
 	for _, sr := range list {
-		out.Items = append(out.Items, NewSeriesView(sr))
+		out.Items = append(out.Items, NewSeriesView(sr, actor(r)))
 	}
 	if more {
 		if out.NextCursor, err = h.next("series", more, idPos{list[len(list)-1].ID}); err != nil {

@@ -49,6 +49,9 @@ var (
 	ErrNotFound  = errors.New("not found")
 	ErrForbidden = errors.New("your role does not allow this")
 	ErrConflict  = errors.New("conflicts with the current state")
+	// ErrPreconditionFailed is a conditional write whose version is no longer
+	// the stored one: someone else wrote first.
+	ErrPreconditionFailed = errors.New("the resource has changed since the version named in If-Match; read it again and retry")
 )
 
 // Item is one piece of content.
@@ -69,6 +72,7 @@ type Item struct {
 	MediaIDs    []string
 	Quiz        *Quiz
 	Status      Status
+	Version     int64 // moves with every write (its ETag)
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PublishedAt *time.Time
@@ -117,9 +121,26 @@ type Series struct {
 	Title       string
 	Description string
 	Status      Status
-	ItemIDs     []string // episodes in order
+	Version     int64     // moves with every write of the series itself
+	Episodes    []Episode // in order; whoever reads sees only those they may (see SeriesView)
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// Episode is one item of a series, as far as the series needs to know it.
+type Episode struct {
+	ItemID  string
+	Status  Status
+	Version int64
+}
+
+// ItemIDs lists every episode, drafts included, in order.
+func (s Series) ItemIDs() []string {
+	out := make([]string, len(s.Episodes))
+	for i, e := range s.Episodes {
+		out[i] = e.ItemID
+	}
+	return out
 }
 
 // Topic is a node of the taxonomy.

@@ -2,6 +2,7 @@ package content
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/lyolearn/lyo/internal/fault"
@@ -34,7 +35,7 @@ func (in SeriesInput) apply(sr *Series, creating bool) error {
 // CreateSeries starts a series owned by a.
 func (s *Service) CreateSeries(ctx context.Context, a Actor, in SeriesInput) (Series, error) {
 	now := s.now().UTC()
-	sr := Series{ID: id.New(now), CreatorID: a.UserID, Status: Draft, CreatedAt: now, UpdatedAt: now}
+	sr := Series{ID: id.New(now), CreatorID: a.UserID, Status: Draft, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := in.apply(&sr, true); err != nil {
 		return Series{}, err
 	}
@@ -68,11 +69,29 @@ func (s *Service) ownSeries(ctx context.Context, a Actor, seriesID string) (Seri
 	return sr, nil
 }
 
-// UpdateSeries edits a's own series.
-func (s *Service) UpdateSeries(ctx context.Context, a Actor, seriesID string, in SeriesInput) (Series, error) {
+// UpdateSeries edits a's own series; check and the retry of an edit that lost
+// a race work as in Update.
+func (s *Service) UpdateSeries(ctx context.Context, a Actor, seriesID string, in SeriesInput, check func(Series) error) (Series, error) {
+	for attempt := 1; ; attempt++ {
+		sr, err := s.updateSeries(ctx, a, seriesID, in, check)
+		if !errors.Is(err, ErrPreconditionFailed) || check != nil {
+			return sr, err
+		}
+		if attempt == maxAttempts {
+			return Series{}, fault.New(ErrConflict, "edit_conflict", "others were editing this series at the same time; try again")
+		}
+	}
+}
+
+func (s *Service) updateSeries(ctx context.Context, a Actor, seriesID string, in SeriesInput, check func(Series) error) (Series, error) {
 	sr, err := s.ownSeries(ctx, a, seriesID)
 	if err != nil {
 		return Series{}, err
+	}
+	if check != nil {
+		if err := check(sr); err != nil {
+			return Series{}, err
+		}
 	}
 	if err := in.apply(&sr, false); err != nil {
 		return Series{}, err
@@ -81,6 +100,7 @@ func (s *Service) UpdateSeries(ctx context.Context, a Actor, seriesID string, in
 	if err := s.store.UpdateSeries(ctx, sr); err != nil {
 		return Series{}, fmt.Errorf("update series %s: %w", sr.ID, err)
 	}
+	sr.Version++
 	return sr, nil
 }
 
@@ -138,6 +158,20 @@ func (s *Service) ListSeries(ctx context.Context, a Actor, creatorID, beforeID s
 	return list, false, nil
 }
 
+// VisibleEpisodes lists the IDs of the episodes a may see, in order: every one
+// for the series' creator and moderators, the published ones for anyone else,
+// so a published series does not leak its drafts.
+func VisibleEpisodes(a Actor, sr Series) []string {
+	all := sr.CreatorID == a.UserID || isModerator(a)
+	out := make([]string, 0, len(sr.Episodes))
+	for _, e := range sr.Episodes {
+		if all || e.Status == Published {
+			out = append(out, e.ItemID)
+		}
+	}
+	return out
+}
+
 // SeriesProgress is a learner's way through a series.
 type SeriesProgress struct {
 	SeriesID   string   `json:"series_id"`
@@ -154,12 +188,13 @@ func (s *Service) Progress(ctx context.Context, a Actor, seriesID string) (Serie
 	if err != nil {
 		return SeriesProgress{}, err
 	}
-	done, err := s.progress.Completed(ctx, a.UserID, sr.ItemIDs)
+	episodes := VisibleEpisodes(a, sr)
+	done, err := s.progress.Completed(ctx, a.UserID, episodes)
 	if err != nil {
 		return SeriesProgress{}, fmt.Errorf("series progress: %w", err)
 	}
-	p := SeriesProgress{SeriesID: sr.ID, Episodes: len(sr.ItemIDs), Done: []string{}}
-	for _, itemID := range sr.ItemIDs {
+	p := SeriesProgress{SeriesID: sr.ID, Episodes: len(episodes), Done: []string{}}
+	for _, itemID := range episodes {
 		if done[itemID] {
 			p.Completed++
 			p.Done = append(p.Done, itemID)

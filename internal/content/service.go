@@ -62,7 +62,7 @@ func canSee(a Actor, it Item) bool {
 // Create adds an item by a creator.
 func (s *Service) Create(ctx context.Context, a Actor, in ItemInput) (Item, error) {
 	now := s.now().UTC()
-	it := Item{ID: id.New(now), CreatorID: a.UserID, Status: Draft, CreatedAt: now, UpdatedAt: now}
+	it := Item{ID: id.New(now), CreatorID: a.UserID, Status: Draft, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := in.apply(&it, true); err != nil {
 		return Item{}, err
 	}
@@ -101,10 +101,32 @@ func (s *Service) Get(ctx context.Context, a Actor, itemID string) (Item, error)
 	return it, nil
 }
 
+// maxAttempts bounds how often an unconditional edit is retried when another
+// write of the same item or series lands between its read and its write.
+const maxAttempts = 3
+
 // Update edits an item. Its creator edits everything; a moderator may only
 // change the status of someone else's item (removing or restoring it). Anyone
 // else gets ErrNotFound.
-func (s *Service) Update(ctx context.Context, a Actor, itemID string, in ItemInput) (Item, error) {
+//
+// check, when set, vets the stored item before anything is written (the HTTP
+// layer compares its version with If-Match), and the write happens only while
+// the item is still that version: a concurrent write makes it
+// ErrPreconditionFailed. Without check, an edit that loses such a race is
+// applied again to the newer version.
+func (s *Service) Update(ctx context.Context, a Actor, itemID string, in ItemInput, check func(Item) error) (Item, error) {
+	for attempt := 1; ; attempt++ {
+		it, err := s.update(ctx, a, itemID, in, check)
+		if !errors.Is(err, ErrPreconditionFailed) || check != nil {
+			return it, err
+		}
+		if attempt == maxAttempts {
+			return Item{}, fault.New(ErrConflict, "edit_conflict", "others were editing this item at the same time; try again")
+		}
+	}
+}
+
+func (s *Service) update(ctx context.Context, a Actor, itemID string, in ItemInput, check func(Item) error) (Item, error) {
 	it, err := s.store.ItemByID(ctx, itemID)
 	if err != nil {
 		return Item{}, err
@@ -115,7 +137,13 @@ func (s *Service) Update(ctx context.Context, a Actor, itemID string, in ItemInp
 		return Item{}, ErrNotFound
 	case !own && !onlyStatus(in):
 		return Item{}, fault.New(ErrForbidden, "forbidden", "moderators change the status of others' items, nothing else")
-	case it.Status == Removed && !mod:
+	}
+	if check != nil {
+		if err := check(it); err != nil {
+			return Item{}, err
+		}
+	}
+	if it.Status == Removed && !mod {
 		return Item{}, fault.New(ErrConflict, "removed", "a moderator removed this item; it cannot be edited")
 	}
 	wasPublished := it.Status == Published
@@ -147,6 +175,7 @@ func (s *Service) Update(ctx context.Context, a Actor, itemID string, in ItemInp
 	if err := s.store.UpdateItem(ctx, it); err != nil {
 		return Item{}, fmt.Errorf("update item %s: %w", it.ID, err)
 	}
+	it.Version++
 	return it, nil
 }
 

@@ -7,7 +7,7 @@ import (
 
 // Store is what the catalogue needs from the database. Both engines implement it.
 type Store interface {
-	// CreateItem inserts an item; unknown topic slugs are created with a name
+	// CreateItem inserts an item at version 1; unknown topic slugs are created with a name
 	// derived from the slug.
 	CreateItem(ctx context.Context, it Item) error
 	// ItemByID returns any item, whatever its status; ErrNotFound when absent.
@@ -17,7 +17,10 @@ type Store interface {
 	// ItemsWithoutText is ItemsByIDs without the long texts (description, body,
 	// transcript come back empty): what event ingestion reads on every batch.
 	ItemsWithoutText(ctx context.Context, ids []string) ([]Item, error)
-	// UpdateItem replaces every field but ID, CreatorID and CreatedAt.
+	// UpdateItem replaces every field but ID, CreatorID and CreatedAt while the
+	// stored version is it.Version, and moves it to it.Version+1: of two writes
+	// of one version, one wins and the other gets ErrPreconditionFailed.
+	// ErrNotFound when the item is absent.
 	UpdateItem(ctx context.Context, it Item) error
 	// DeleteItem removes an item for good (its creator's choice).
 	DeleteItem(ctx context.Context, id string) error
@@ -34,13 +37,16 @@ type Store interface {
 
 	CreateSeries(ctx context.Context, s Series) error
 	SeriesByID(ctx context.Context, id string) (Series, error)
-	UpdateSeries(ctx context.Context, s Series) error  // title, description, status, updated_at
+	// UpdateSeries replaces title, description, status and updated_at as
+	// UpdateItem does: only at s.Version, moving it to s.Version+1.
+	UpdateSeries(ctx context.Context, s Series) error
 	DeleteSeries(ctx context.Context, id string) error // its items leave the series
 	// ListSeries returns series newest first; creatorID "" means everyone's.
 	ListSeries(ctx context.Context, creatorID string, statuses []Status, beforeID string, limit int) ([]Series, error)
 	// SetEpisodes makes itemIDs the series' episodes in order: each item gets the
 	// series ID and its episode number; items that were episodes and are not in
-	// the list leave the series. Atomic.
+	// the list leave the series. Atomic. The version of the series and of every
+	// item whose place changes moves (as when a series is deleted).
 	SetEpisodes(ctx context.Context, seriesID string, itemIDs []string, now time.Time) error
 
 	// Topics returns the whole taxonomy ordered by slug.

@@ -79,10 +79,10 @@ type SeriesView struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-// NewSeriesView renders sr.
-func NewSeriesView(sr Series) SeriesView {
+// NewSeriesView renders sr for a, listing only the episodes a may see.
+func NewSeriesView(sr Series, a Actor) SeriesView {
 	return SeriesView{ID: sr.ID, CreatorID: sr.CreatorID, Title: sr.Title, Description: sr.Description, Status: sr.Status,
-		ItemIDs: nonNil(sr.ItemIDs), CreatedAt: sr.CreatedAt.UTC(), UpdatedAt: sr.UpdatedAt.UTC()}
+		ItemIDs: VisibleEpisodes(a, sr), CreatedAt: sr.CreatedAt.UTC(), UpdatedAt: sr.UpdatedAt.UTC()}
 }
 
 // TopicView is a topic as JSON.

@@ -20,7 +20,7 @@ var _ content.Store = (*DB)(nil)
 // The topics come along as an array in the item's order.
 const itemColumns = `i.id, i.creator_id, i.kind, i.title, i.description, i.body, i.transcript,
 	i.difficulty, i.language, i.duration_ms, i.series_id, i.episode, i.media_ids, i.quiz, i.status,
-	i.created_at, i.updated_at, i.published_at,
+	i.created_at, i.updated_at, i.published_at, i.version,
 	ARRAY(SELECT t.topic_slug FROM item_topics t WHERE t.item_id = i.id ORDER BY t.position)`
 
 // briefColumns reads like itemColumns, with the long texts left empty.
@@ -34,7 +34,7 @@ func scanItem(r pgx.Row, extra ...any) (content.Item, error) {
 	var mediaIDs, quiz []byte
 	dest := []any{&it.ID, &it.CreatorID, &kind, &it.Title, &it.Description, &it.Body, &it.Transcript,
 		&it.Difficulty, &it.Language, &it.DurationMS, &seriesID, &it.Episode, &mediaIDs, &quiz, &status,
-		&it.CreatedAt, &it.UpdatedAt, &it.PublishedAt, &it.Topics}
+		&it.CreatedAt, &it.UpdatedAt, &it.PublishedAt, &it.Version, &it.Topics}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return content.Item{}, err
 	}
@@ -129,13 +129,13 @@ func (db *DB) UpdateItem(ctx context.Context, it content.Item) error {
 	if err != nil {
 		return fmt.Errorf("update item %s: %w", it.ID, err)
 	}
-	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginTxFunc(ctx, db.pool, readCommitted, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `
 			UPDATE items SET kind = $1, title = $2, description = $3, body = $4, transcript = $5, difficulty = $6,
 				language = $7, duration_ms = $8, series_id = $9, episode = $10, media_ids = $11, quiz = $12,
-				status = $13, updated_at = $14, published_at = $15
-			WHERE id = $16`, append(args, it.ID)...)
-		if err := contentOneRow(tag, err); err != nil {
+				status = $13, updated_at = $14, published_at = $15, version = version + 1
+			WHERE id = $16 AND version = $17`, append(args, it.ID, it.Version)...)
+		if err := versionedRow(ctx, tx, tag, err, "items", it.ID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM item_topics WHERE item_id = $1`, it.ID); err != nil {
@@ -213,6 +213,28 @@ func contentNotFound(err error) error {
 		return content.ErrNotFound
 	}
 	return err
+}
+
+// versionedRow finishes an UPDATE … WHERE id = $ AND version = $ of table:
+// content.ErrNotFound when no row has the ID, content.ErrPreconditionFailed when
+// one has but at another version. At READ COMMITTED a second writer of the same
+// version waits for the first's row lock, then finds the version moved and
+// changes nothing.
+func versionedRow(ctx context.Context, tx pgx.Tx, tag pgconn.CommandTag, err error, table, id string) error {
+	if err != nil {
+		return contentErr(err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = $1)`, id).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		return content.ErrNotFound
+	}
+	return content.ErrPreconditionFailed
 }
 
 // contentOneRow finishes a statement that must change exactly one row:

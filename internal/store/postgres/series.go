@@ -14,25 +14,39 @@ import (
 )
 
 // seriesColumns is the column list scanSeries reads; queries name series s. The
-// episodes come along as an array in episode order.
-const seriesColumns = `s.id, s.creator_id, s.title, s.description, s.status, s.created_at, s.updated_at,
-	ARRAY(SELECT e.id FROM items e WHERE e.series_id = s.id ORDER BY e.episode, e.id)`
+// episodes come along as three arrays (ids, statuses, versions) in episode order.
+const seriesColumns = `s.id, s.creator_id, s.title, s.description, s.status, s.version, s.created_at, s.updated_at,
+	e.ids, e.statuses, e.versions`
+
+// seriesFrom joins each series s to its episodes e.
+const seriesFrom = ` FROM series s CROSS JOIN LATERAL (
+	SELECT coalesce(array_agg(i.id ORDER BY i.episode, i.id), '{}') AS ids,
+		coalesce(array_agg(i.status ORDER BY i.episode, i.id), '{}') AS statuses,
+		coalesce(array_agg(i.version ORDER BY i.episode, i.id), '{}') AS versions
+	FROM items i WHERE i.series_id = s.id) e`
 
 func scanSeries(r pgx.Row) (content.Series, error) {
 	var s content.Series
 	var status string
-	if err := r.Scan(&s.ID, &s.CreatorID, &s.Title, &s.Description, &status, &s.CreatedAt, &s.UpdatedAt, &s.ItemIDs); err != nil {
+	var ids, statuses []string
+	var versions []int64
+	if err := r.Scan(&s.ID, &s.CreatorID, &s.Title, &s.Description, &status, &s.Version, &s.CreatedAt, &s.UpdatedAt,
+		&ids, &statuses, &versions); err != nil {
 		return content.Series{}, err
 	}
 	s.Status = content.Status(status)
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
-	if len(s.ItemIDs) == 0 {
-		s.ItemIDs = nil
+	if len(statuses) != len(ids) || len(versions) != len(ids) {
+		return content.Series{}, fmt.Errorf("series %s: episodes of %d ids, %d statuses, %d versions", s.ID, len(ids), len(statuses), len(versions))
+	}
+	for i, id := range ids {
+		s.Episodes = append(s.Episodes, content.Episode{ItemID: id, Status: content.Status(statuses[i]), Version: versions[i]})
 	}
 	return s, nil
 }
 
-// CreateSeries inserts an empty series; s.ItemIDs is ignored (see SetEpisodes).
+// CreateSeries inserts an empty series at version 1; s.Episodes is ignored (see
+// SetEpisodes).
 func (db *DB) CreateSeries(ctx context.Context, s content.Series) error {
 	if _, err := db.pool.Exec(ctx, `
 		INSERT INTO series (id, creator_id, title, description, status, created_at, updated_at)
@@ -45,19 +59,24 @@ func (db *DB) CreateSeries(ctx context.Context, s content.Series) error {
 
 // SeriesByID returns the series and its episodes; content.ErrNotFound when absent.
 func (db *DB) SeriesByID(ctx context.Context, id string) (content.Series, error) {
-	s, err := scanSeries(db.pool.QueryRow(ctx, `SELECT `+seriesColumns+` FROM series s WHERE s.id = $1`, id))
+	s, err := scanSeries(db.pool.QueryRow(ctx, `SELECT `+seriesColumns+seriesFrom+` WHERE s.id = $1`, id))
 	if err != nil {
 		return content.Series{}, fmt.Errorf("get series %s: %w", id, contentNotFound(err))
 	}
 	return s, nil
 }
 
-// UpdateSeries replaces title, description, status and updated_at.
+// UpdateSeries replaces title, description, status and updated_at while the
+// stored version is s.Version, and moves it on by one.
 func (db *DB) UpdateSeries(ctx context.Context, s content.Series) error {
-	tag, err := db.pool.Exec(ctx, `
-		UPDATE series SET title = $1, description = $2, status = $3, updated_at = $4 WHERE id = $5`,
-		s.Title, s.Description, string(s.Status), s.UpdatedAt.UTC(), s.ID)
-	if err := contentOneRow(tag, err); err != nil {
+	err := pgx.BeginTxFunc(ctx, db.pool, readCommitted, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE series SET title = $1, description = $2, status = $3, updated_at = $4, version = version + 1
+			WHERE id = $5 AND version = $6`,
+			s.Title, s.Description, string(s.Status), s.UpdatedAt.UTC(), s.ID, s.Version)
+		return versionedRow(ctx, tx, tag, err, "series", s.ID)
+	})
+	if err != nil {
 		return fmt.Errorf("update series %s: %w", s.ID, err)
 	}
 	return nil
@@ -66,7 +85,7 @@ func (db *DB) UpdateSeries(ctx context.Context, s content.Series) error {
 // DeleteSeries removes a series; its items stay, outside any series.
 func (db *DB) DeleteSeries(ctx context.Context, id string) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE items SET series_id = NULL, episode = 0 WHERE series_id = $1`, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE items SET series_id = NULL, episode = 0, version = version + 1 WHERE series_id = $1`, id); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM series WHERE id = $1`, id)
@@ -96,7 +115,7 @@ func (db *DB) ListSeries(ctx context.Context, creatorID string, statuses []conte
 	if beforeID != "" {
 		where = append(where, `s.id < `+arg(beforeID))
 	}
-	sqlText := `SELECT ` + seriesColumns + ` FROM series s`
+	sqlText := `SELECT ` + seriesColumns + seriesFrom
 	if len(where) > 0 {
 		sqlText += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -126,18 +145,18 @@ func (db *DB) SetEpisodes(ctx context.Context, seriesID string, itemIDs []string
 		return fmt.Errorf("set episodes of %s: item %s listed twice: %w", seriesID, dup, content.ErrConflict)
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE series SET updated_at = $1 WHERE id = $2`, now.UTC(), seriesID)
+		tag, err := tx.Exec(ctx, `UPDATE series SET updated_at = $1, version = version + 1 WHERE id = $2`, now.UTC(), seriesID)
 		if err := contentOneRow(tag, err); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE items SET series_id = NULL, episode = 0 WHERE series_id = $1`, seriesID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE items SET series_id = NULL, episode = 0, version = version + 1 WHERE series_id = $1`, seriesID); err != nil {
 			return err
 		}
 		if len(itemIDs) == 0 {
 			return nil
 		}
 		tag, err = tx.Exec(ctx, `
-			UPDATE items SET series_id = $1, episode = e.n
+			UPDATE items SET series_id = $1, episode = e.n, version = version + 1
 			FROM unnest($2::text[]) WITH ORDINALITY AS e(id, n) WHERE items.id = e.id`, seriesID, itemIDs)
 		if err != nil {
 			return err

@@ -20,7 +20,7 @@ var _ content.Store = (*DB)(nil)
 // The topics come along as a JSON array in the item's order.
 const itemColumns = `i.id, i.creator_id, i.kind, i.title, i.description, i.body, i.transcript,
 	i.difficulty, i.language, i.duration_ms, i.series_id, i.episode, i.media_ids, i.quiz, i.status,
-	i.created_at, i.updated_at, i.published_at,
+	i.created_at, i.updated_at, i.published_at, i.version,
 	(SELECT json_group_array(t.topic_slug ORDER BY t.position) FROM item_topics t WHERE t.item_id = i.id)`
 
 // briefColumns reads like itemColumns, with the long texts left empty.
@@ -32,7 +32,7 @@ func scanItem(r scanner) (content.Item, error) {
 	var seriesID, quiz, published sql.NullString
 	err := r.Scan(&it.ID, &it.CreatorID, &kind, &it.Title, &it.Description, &it.Body, &it.Transcript,
 		&it.Difficulty, &it.Language, &it.DurationMS, &seriesID, &it.Episode, &mediaIDs, &quiz, &status,
-		&created, &updated, &published, &topics)
+		&created, &updated, &published, &it.Version, &topics)
 	if err != nil {
 		return content.Item{}, err
 	}
@@ -131,7 +131,10 @@ func (db *DB) ItemByID(ctx context.Context, id string) (content.Item, error) {
 	return it, nil
 }
 
-// UpdateItem replaces every field but ID, CreatorID and CreatedAt, topics included.
+// UpdateItem replaces every field but ID, CreatorID and CreatedAt, topics
+// included, while the stored version is it.Version, and moves it on by one. The
+// write transaction holds SQLite's lock from BEGIN, so the version cannot move
+// between the test and the write.
 func (db *DB) UpdateItem(ctx context.Context, it content.Item) error {
 	args, err := itemArgs(it)
 	if err != nil {
@@ -141,9 +144,9 @@ func (db *DB) UpdateItem(ctx context.Context, it content.Item) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE items SET kind = ?, title = ?, description = ?, body = ?, transcript = ?, difficulty = ?,
 				language = ?, duration_ms = ?, series_id = ?, episode = ?, media_ids = ?, quiz = ?, status = ?,
-				updated_at = ?, published_at = ?
-			WHERE id = ?`, append(args, it.ID)...)
-		if err := contentOneRow(res, err); err != nil {
+				updated_at = ?, published_at = ?, version = version + 1
+			WHERE id = ? AND version = ?`, append(args, it.ID, it.Version)...)
+		if err := versionedRow(ctx, tx, res, err, "items", it.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM item_topics WHERE item_id = ?`, it.ID); err != nil {
@@ -231,6 +234,27 @@ func contentErr(err error) error {
 		return content.ErrConflict
 	}
 	return err
+}
+
+// versionedRow finishes an UPDATE … WHERE id = ? AND version = ? of table:
+// content.ErrNotFound when no row has the ID, content.ErrPreconditionFailed when
+// one has but at another version.
+func versionedRow(ctx context.Context, tx *sql.Tx, res sql.Result, err error, table, id string) error {
+	if err != nil {
+		return contentErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 1 {
+		return err
+	}
+	var one int
+	switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = ?`, id).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return content.ErrNotFound
+	case err != nil:
+		return err
+	}
+	return content.ErrPreconditionFailed
 }
 
 // contentNotFound turns sql.ErrNoRows into content.ErrNotFound.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,19 +14,28 @@ import (
 )
 
 // seriesColumns is the column list scanSeries reads; queries name series s. The
-// episodes come along as a JSON array in episode order.
-const seriesColumns = `s.id, s.creator_id, s.title, s.description, s.status, s.created_at, s.updated_at,
-	(SELECT json_group_array(e.id ORDER BY e.episode, e.id) FROM items e WHERE e.series_id = s.id)`
+// episodes come along as a JSON array of [id, status, version] in episode order.
+const seriesColumns = `s.id, s.creator_id, s.title, s.description, s.status, s.version, s.created_at, s.updated_at,
+	(SELECT json_group_array(json_array(e.id, e.status, e.version) ORDER BY e.episode, e.id)
+		FROM items e WHERE e.series_id = s.id)`
 
 func scanSeries(r scanner) (content.Series, error) {
 	var s content.Series
-	var status, created, updated, itemIDs string
-	if err := r.Scan(&s.ID, &s.CreatorID, &s.Title, &s.Description, &status, &created, &updated, &itemIDs); err != nil {
+	var status, created, updated, episodes string
+	if err := r.Scan(&s.ID, &s.CreatorID, &s.Title, &s.Description, &status, &s.Version, &created, &updated, &episodes); err != nil {
 		return content.Series{}, err
 	}
 	s.Status = content.Status(status)
-	if err := unmarshalList(&s.ItemIDs, itemIDs); err != nil {
-		return content.Series{}, fmt.Errorf("series %s: %w", s.ID, err)
+	var rows [][3]json.RawMessage
+	if err := json.Unmarshal([]byte(episodes), &rows); err != nil {
+		return content.Series{}, fmt.Errorf("series %s: episodes: %w", s.ID, err)
+	}
+	for _, row := range rows {
+		var e content.Episode
+		if err := errors.Join(json.Unmarshal(row[0], &e.ItemID), json.Unmarshal(row[1], &e.Status), json.Unmarshal(row[2], &e.Version)); err != nil {
+			return content.Series{}, fmt.Errorf("series %s: episode: %w", s.ID, err)
+		}
+		s.Episodes = append(s.Episodes, e)
 	}
 	if err := parseInto(&s.CreatedAt, created); err != nil {
 		return content.Series{}, fmt.Errorf("series %s: %w", s.ID, err)
@@ -36,7 +46,8 @@ func scanSeries(r scanner) (content.Series, error) {
 	return s, nil
 }
 
-// CreateSeries inserts an empty series; s.ItemIDs is ignored (see SetEpisodes).
+// CreateSeries inserts an empty series at version 1; s.Episodes is ignored (see
+// SetEpisodes).
 func (db *DB) CreateSeries(ctx context.Context, s content.Series) error {
 	if _, err := db.writer.ExecContext(ctx, `
 		INSERT INTO series (id, creator_id, title, description, status, created_at, updated_at)
@@ -56,12 +67,17 @@ func (db *DB) SeriesByID(ctx context.Context, id string) (content.Series, error)
 	return s, nil
 }
 
-// UpdateSeries replaces title, description, status and updated_at.
+// UpdateSeries replaces title, description, status and updated_at while the
+// stored version is s.Version, and moves it on by one.
 func (db *DB) UpdateSeries(ctx context.Context, s content.Series) error {
-	res, err := db.writer.ExecContext(ctx, `
-		UPDATE series SET title = ?, description = ?, status = ?, updated_at = ? WHERE id = ?`,
-		s.Title, s.Description, string(s.Status), formatTime(s.UpdatedAt), s.ID)
-	if err := contentOneRow(res, err); err != nil {
+	err := db.contentTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE series SET title = ?, description = ?, status = ?, updated_at = ?, version = version + 1
+			WHERE id = ? AND version = ?`,
+			s.Title, s.Description, string(s.Status), formatTime(s.UpdatedAt), s.ID, s.Version)
+		return versionedRow(ctx, tx, res, err, "series", s.ID)
+	})
+	if err != nil {
 		return fmt.Errorf("update series %s: %w", s.ID, err)
 	}
 	return nil
@@ -70,7 +86,7 @@ func (db *DB) UpdateSeries(ctx context.Context, s content.Series) error {
 // DeleteSeries removes a series; its items stay, outside any series.
 func (db *DB) DeleteSeries(ctx context.Context, id string) error {
 	err := db.contentTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET series_id = NULL, episode = 0 WHERE series_id = ?`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET series_id = NULL, episode = 0, version = version + 1 WHERE series_id = ?`, id); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM series WHERE id = ?`, id)
@@ -140,15 +156,15 @@ func (db *DB) SetEpisodes(ctx context.Context, seriesID string, itemIDs []string
 		return fmt.Errorf("set episodes of %s: %w", seriesID, err)
 	}
 	err = db.contentTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE series SET updated_at = ? WHERE id = ?`, formatTime(now), seriesID)
+		res, err := tx.ExecContext(ctx, `UPDATE series SET updated_at = ?, version = version + 1 WHERE id = ?`, formatTime(now), seriesID)
 		if err := contentOneRow(res, err); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET series_id = NULL, episode = 0 WHERE series_id = ?`, seriesID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET series_id = NULL, episode = 0, version = version + 1 WHERE series_id = ?`, seriesID); err != nil {
 			return err
 		}
 		res, err = tx.ExecContext(ctx, `
-			UPDATE items SET series_id = ?, episode = e.key + 1
+			UPDATE items SET series_id = ?, episode = e.key + 1, version = version + 1
 			FROM json_each(?) e WHERE items.id = e.value`, seriesID, string(list))
 		if err != nil {
 			return err

@@ -129,7 +129,7 @@ func (db *DB) DeleteUserContentData(ctx context.Context, userID string) error {
 		for _, stmt := range []string{
 			`DELETE FROM follows WHERE user_id = ?1 OR creator_id = ?1`,
 			`DELETE FROM blocks WHERE user_id = ?1 OR creator_id = ?1`,
-			`UPDATE items SET series_id = NULL, episode = 0
+			`UPDATE items SET series_id = NULL, episode = 0, version = version + 1
 				WHERE series_id IN (SELECT id FROM series WHERE creator_id = ?1)`,
 			`DELETE FROM series WHERE creator_id = ?1`,
 		} {

@@ -36,7 +36,7 @@ func catalogItem(i int, creatorID string) content.Item {
 		ID: id.New(now), CreatorID: creatorID, Kind: content.Video,
 		Title: fmt.Sprintf("Lesson %d", i), Description: "a short description", Body: "body text", Transcript: "spoken words",
 		Topics: []string{"physics"}, Difficulty: 1 + i%5, Language: "en", DurationMS: 60_000 + int64(i),
-		MediaIDs: []string{id.New(now)}, Status: content.Published, CreatedAt: now, UpdatedAt: now, PublishedAt: &published,
+		MediaIDs: []string{id.New(now)}, Status: content.Published, Version: 1, CreatedAt: now, UpdatedAt: now, PublishedAt: &published,
 	}
 }
 
@@ -77,10 +77,12 @@ func testItemRoundTrip(t *testing.T, s store.Store) {
 		{ID: "q2", Prompt: "Ünïcode?", Choices: []content.Choice{{ID: "c", Text: "✨"}}, Answer: "c"},
 	}}
 	mustCreateItem(t, cs, full)
-	// Nothing optional set: no topics, media, quiz, series or publish time.
+	// Nothing optional set: no topics, media, quiz, series or publish time; a
+	// new item starts at version 1 whatever it says.
 	bare := content.Item{ID: id.New(c0), CreatorID: u.ID, Kind: content.Article, Title: "Bare", Status: content.Draft,
-		CreatedAt: c0, UpdatedAt: c0}
+		Version: 7, CreatedAt: c0, UpdatedAt: c0}
 	mustCreateItem(t, cs, bare)
+	bare.Version = 1
 
 	for _, want := range []content.Item{full, bare} {
 		got := mustGetItem(t, cs, want.ID)
@@ -147,13 +149,20 @@ func testItemUpdateDelete(t *testing.T, s store.Store) {
 		ID: it.ID, CreatorID: other.ID, CreatedAt: later, // ignored: an update keeps these
 		Kind: content.Lesson, Title: "New title", Description: "new description", Body: "new body", Transcript: "new transcript",
 		Topics: []string{"c", "new-topic", "a"}, Difficulty: 5, Language: "pt-BR", DurationMS: 1,
-		SeriesID: sr.ID, Episode: 1, Status: content.Removed, UpdatedAt: later,
+		SeriesID: sr.ID, Episode: 1, Status: content.Removed, Version: it.Version, UpdatedAt: later,
 	}
 	if err := cs.UpdateItem(ctx, upd); err != nil {
 		t.Fatalf("UpdateItem: %v", err)
 	}
+	// Only at the version it read: a second write of the same version is refused
+	// and changes nothing.
+	stale := upd
+	stale.Title = "lost update"
+	if err := cs.UpdateItem(ctx, stale); !errors.Is(err, content.ErrPreconditionFailed) {
+		t.Errorf("UpdateItem(stale version) = %v, want content.ErrPreconditionFailed", err)
+	}
 	want := upd
-	want.CreatorID, want.CreatedAt = it.CreatorID, it.CreatedAt
+	want.CreatorID, want.CreatedAt, want.Version = it.CreatorID, it.CreatedAt, it.Version+1
 	if diff := cmp.Diff(want, mustGetItem(t, cs, it.ID), sameMicro); diff != "" {
 		t.Errorf("after UpdateItem (-want +got):\n%s", diff)
 	}

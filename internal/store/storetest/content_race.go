@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"testing"
 
+	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/store"
 )
 
@@ -40,5 +42,62 @@ func testConcurrentNewTopics(t *testing.T, s store.Store) {
 	got, err := cs.Topics(context.Background())
 	if err != nil || len(got) < 12 {
 		t.Errorf("topics after concurrent creates: %d, %v", len(got), err)
+	}
+}
+
+// testConcurrentConditionalUpdates has writers race to update an item and a
+// series from the same version, as PATCHes with the same If-Match do: exactly
+// one wins, every other is content.ErrPreconditionFailed, and the stored row is
+// the winner's.
+func testConcurrentConditionalUpdates(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	cs := catalog(t, s)
+	u := mustCreate(t, s, newUser(1)).ID
+	it := mustCreateItem(t, cs, catalogItem(1, u))
+	sr := newSeries(1, u, content.Draft)
+	if err := cs.CreateSeries(ctx, sr); err != nil {
+		t.Fatalf("CreateSeries: %v", err)
+	}
+	const writers = 8
+	race := func(kind string, write func(i int) error) (winner int) {
+		t.Helper()
+		errs := make([]error, writers)
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() { errs[i] = write(i) })
+		}
+		wg.Wait()
+		winner = -1
+		for i, err := range errs {
+			switch {
+			case err == nil && winner >= 0:
+				t.Errorf("%s: writers %d and %d both won from the same version", kind, winner, i)
+			case err == nil:
+				winner = i
+			case !errors.Is(err, content.ErrPreconditionFailed):
+				t.Errorf("%s: writer %d: %v, want content.ErrPreconditionFailed", kind, i, err)
+			}
+		}
+		if winner < 0 {
+			t.Fatalf("%s: no writer won", kind)
+		}
+		return winner
+	}
+
+	w := race("item", func(i int) error {
+		x := it
+		x.Title = fmt.Sprintf("writer %d", i)
+		return cs.UpdateItem(ctx, x)
+	})
+	if got := mustGetItem(t, cs, it.ID); got.Title != fmt.Sprintf("writer %d", w) || got.Version != it.Version+1 {
+		t.Errorf("item after the race: %q at version %d, want writer %d's at %d", got.Title, got.Version, w, it.Version+1)
+	}
+	w = race("series", func(i int) error {
+		x := sr
+		x.Title = fmt.Sprintf("writer %d", i)
+		return cs.UpdateSeries(ctx, x)
+	})
+	if got := mustSeries(t, cs, sr.ID); got.Title != fmt.Sprintf("writer %d", w) || got.Version != sr.Version+1 {
+		t.Errorf("series after the race: %q at version %d, want writer %d's at %d", got.Title, got.Version, w, sr.Version+1)
 	}
 }

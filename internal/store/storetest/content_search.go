@@ -150,6 +150,7 @@ func testSearchFollowsWrites(t *testing.T, s store.Store) {
 		if err := cs.UpdateItem(ctx, *it); err != nil {
 			t.Fatalf("UpdateItem: %v", err)
 		}
+		it.Version++
 	}
 	steps := []struct {
 		name  string

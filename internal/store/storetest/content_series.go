@@ -16,7 +16,7 @@ import (
 func newSeries(i int, creatorID string, status content.Status) content.Series {
 	now := c0.Add(time.Duration(i) * time.Minute)
 	return content.Series{ID: id.New(now), CreatorID: creatorID, Title: "Series ✨", Description: "in order",
-		Status: status, CreatedAt: now, UpdatedAt: now}
+		Status: status, Version: 1, CreatedAt: now, UpdatedAt: now}
 }
 
 func mustSeries(t *testing.T, cs content.Store, seriesID string) content.Series {
@@ -92,13 +92,18 @@ func testSeries(t *testing.T, s store.Store) {
 	}
 
 	later := c0.Add(time.Hour)
-	upd := content.Series{ID: s1.ID, CreatorID: b.ID, Title: "Renamed", Description: "", Status: content.Draft,
-		ItemIDs: []string{"ignored"}, CreatedAt: later, UpdatedAt: later}
+	upd := content.Series{ID: s1.ID, CreatorID: b.ID, Title: "Renamed", Description: "", Status: content.Draft, Version: 1,
+		Episodes: []content.Episode{{ItemID: "ignored"}}, CreatedAt: later, UpdatedAt: later}
 	if err := cs.UpdateSeries(ctx, upd); err != nil {
 		t.Fatalf("UpdateSeries: %v", err)
 	}
+	stale := upd
+	stale.Title = "lost update"
+	if err := cs.UpdateSeries(ctx, stale); !errors.Is(err, content.ErrPreconditionFailed) {
+		t.Errorf("UpdateSeries(stale version) = %v, want content.ErrPreconditionFailed", err)
+	}
 	want := s1
-	want.Title, want.Description, want.Status, want.UpdatedAt = upd.Title, upd.Description, upd.Status, later
+	want.Title, want.Description, want.Status, want.UpdatedAt, want.Version = upd.Title, upd.Description, upd.Status, later, 2
 	if diff := cmp.Diff(want, mustSeries(t, cs, s1.ID), sameMicro); diff != "" {
 		t.Errorf("after UpdateSeries (-want +got):\n%s", diff)
 	}
@@ -141,14 +146,18 @@ func testSetEpisodes(t *testing.T, s store.Store) {
 	}
 	var it [4]content.Item
 	for i := range it {
-		it[i] = mustCreateItem(t, cs, catalogItem(i, u.ID))
+		x := catalogItem(i, u.ID)
+		if i == 3 {
+			x.Status, x.PublishedAt = content.Draft, nil
+		}
+		it[i] = mustCreateItem(t, cs, x)
 	}
 	// check asserts the episodes of sr and every item's place.
 	check := func(step string, wantIDs []string, wantUpdated time.Time) {
 		t.Helper()
 		got := mustSeries(t, cs, sr.ID)
-		if !cmp.Equal(wantIDs, got.ItemIDs) {
-			t.Errorf("%s: ItemIDs = %q, want %q", step, got.ItemIDs, wantIDs)
+		if !cmp.Equal(wantIDs, got.ItemIDs()) {
+			t.Errorf("%s: ItemIDs = %q, want %q", step, got.ItemIDs(), wantIDs)
 		}
 		if !sameTime(got.UpdatedAt, wantUpdated) {
 			t.Errorf("%s: UpdatedAt = %v, want %v", step, got.UpdatedAt, wantUpdated)
@@ -182,6 +191,24 @@ func testSetEpisodes(t *testing.T, s store.Store) {
 		t.Fatalf("SetEpisodes (replace): %v", err)
 	}
 	check("replaced", []string{it[1].ID, it[3].ID}, t2)
+	// The series names each episode's status and version, and every change of
+	// place moves the versions of the items and of the series.
+	replaced := mustSeries(t, cs, sr.ID)
+	if replaced.Version != 3 {
+		t.Errorf("series version %d after two SetEpisodes, want 3", replaced.Version)
+	}
+	wantEpisodes := []content.Episode{
+		{ItemID: it[1].ID, Status: content.Published, Version: mustGetItem(t, cs, it[1].ID).Version},
+		{ItemID: it[3].ID, Status: content.Draft, Version: mustGetItem(t, cs, it[3].ID).Version},
+	}
+	if diff := cmp.Diff(wantEpisodes, replaced.Episodes); diff != "" {
+		t.Errorf("Episodes (-want +got):\n%s", diff)
+	}
+	for _, x := range []content.Item{it[0], it[1], it[2], it[3]} {
+		if v := mustGetItem(t, cs, x.ID).Version; v <= x.Version {
+			t.Errorf("item %s moved in and out of the series and kept version %d", x.Title, v)
+		}
+	}
 
 	// Failures change nothing, not even the series' time.
 	for _, tc := range []struct {
@@ -198,6 +225,9 @@ func testSetEpisodes(t *testing.T, s store.Store) {
 			t.Errorf("SetEpisodes(%s) = %v, want %v", tc.name, err, tc.wantErr)
 		}
 		check(tc.name, []string{it[1].ID, it[3].ID}, t2)
+		if got := mustSeries(t, cs, sr.ID); got.Version != replaced.Version || !cmp.Equal(got.Episodes, replaced.Episodes) {
+			t.Errorf("SetEpisodes(%s) failed but moved versions: %d %+v", tc.name, got.Version, got.Episodes)
+		}
 	}
 
 	// An episode of one series moves when another claims it.
@@ -207,14 +237,14 @@ func testSetEpisodes(t *testing.T, s store.Store) {
 	if got := mustGetItem(t, cs, it[3].ID); got.SeriesID != other.ID || got.Episode != 1 {
 		t.Errorf("moved item in %q as episode %d, want %q episode 1", got.SeriesID, got.Episode, other.ID)
 	}
-	if got := mustSeries(t, cs, sr.ID).ItemIDs; !cmp.Equal(got, []string{it[1].ID}) {
+	if got := mustSeries(t, cs, sr.ID).ItemIDs(); !cmp.Equal(got, []string{it[1].ID}) {
 		t.Errorf("series after its episode moved: ItemIDs = %q, want only %s", got, it[1].ID)
 	}
 
 	if err := cs.SetEpisodes(ctx, sr.ID, nil, t2); err != nil {
 		t.Fatalf("SetEpisodes(none): %v", err)
 	}
-	if got := mustSeries(t, cs, sr.ID).ItemIDs; len(got) != 0 {
+	if got := mustSeries(t, cs, sr.ID).ItemIDs(); len(got) != 0 {
 		t.Errorf("after SetEpisodes(none): ItemIDs = %q, want none", got)
 	}
 }

@@ -221,7 +221,7 @@ func testDeleteUserContentData(t *testing.T, s store.Store) {
 	if got := mustGetItem(t, cs, item.ID); got.SeriesID != "" || got.Episode != 0 {
 		t.Errorf("their item: SeriesID %q, Episode %d; want it kept, outside any series", got.SeriesID, got.Episode)
 	}
-	if got := mustSeries(t, cs, kept.ID).ItemIDs; !cmp.Equal(got, []string{other.ID}) {
+	if got := mustSeries(t, cs, kept.ID).ItemIDs(); !cmp.Equal(got, []string{other.ID}) {
 		t.Errorf("another user's series: ItemIDs = %q, want it kept", got)
 	}
 

@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListItemsSummaries", testListItemsSummaries},
 		{"ItemsByIDs", testItemsByIDs},
 		{"ConcurrentNewTopics", testConcurrentNewTopics},
+		{"ConcurrentConditionalUpdates", testConcurrentConditionalUpdates},
 		{"Series", testSeries},
 		{"SetEpisodes", testSetEpisodes},
 		{"Follows", testFollows},
