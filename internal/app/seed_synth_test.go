@@ -129,7 +129,7 @@ func loadedIDs(t *testing.T, s *server, g *synth.Generator) ids {
 		for _, i := range sr.Episodes {
 			wantIDs = append(wantIDs, out.items[i])
 		}
-		if !slices.Equal(got.ItemIDs, wantIDs) || got.Title != sr.Title || got.CreatorID != out.creators[sr.Creator] {
+		if !slices.Equal(got.ItemIDs(), wantIDs) || got.Title != sr.Title || got.CreatorID != out.creators[sr.Creator] {
 			t.Fatalf("series %d stored as %+v, want episodes %v", sr.Index, got, wantIDs)
 		}
 	}

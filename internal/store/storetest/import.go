@@ -91,7 +91,7 @@ func testImportCatalogue(t *testing.T, s store.Store) {
 			t.Errorf("imported item %s (-want +got):\n%s", want.Title, diff)
 		}
 	}
-	if got := mustSeries(t, s, series[0].ID); !cmp.Equal(got.ItemIDs, []string{items[2].ID, items[1].ID}) || got.Title != series[0].Title {
+	if got := mustSeries(t, s, series[0].ID); !cmp.Equal(got.ItemIDs(), []string{items[2].ID, items[1].ID}) || got.Title != series[0].Title {
 		t.Errorf("series %+v: want episodes %s, %s", got, items[2].ID, items[1].ID)
 	}
 	topics, err := s.Topics(ctx)
