@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"net/http"
 	"reflect"
@@ -33,7 +34,7 @@ func walkText(v reflect.Value, path string, bad *[]FieldError) {
 	switch v.Kind() {
 	case reflect.String:
 		if !ValidText(v.String()) {
-			*bad = append(*bad, FieldError{Field: cmpOr(path, "body"), Message: "must be UTF-8 text without NUL characters"})
+			*bad = append(*bad, FieldError{Field: cmp.Or(path, "body"), Message: "must be UTF-8 text without NUL characters"})
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
@@ -51,7 +52,7 @@ func walkText(v reflect.Value, path string, bad *[]FieldError) {
 			key := it.Key()
 			name := join(path, key.String())
 			if key.Kind() == reflect.String && !ValidText(key.String()) {
-				*bad = append(*bad, FieldError{Field: cmpOr(path, "body"), Message: "has a key that is not UTF-8 text without NUL characters"})
+				*bad = append(*bad, FieldError{Field: cmp.Or(path, "body"), Message: "has a key that is not UTF-8 text without NUL characters"})
 				continue
 			}
 			walkText(it.Value(), name, bad)
@@ -71,7 +72,7 @@ func walkText(v reflect.Value, path string, bad *[]FieldError) {
 				walkText(v.Field(i), path, bad) // embedded: its fields are the parent's
 				continue
 			}
-			walkText(v.Field(i), join(path, cmpOr(name, f.Name)), bad)
+			walkText(v.Field(i), join(path, cmp.Or(name, f.Name)), bad)
 		}
 	}
 }
@@ -91,13 +92,6 @@ func join(path, name string) string {
 		return name
 	}
 	return path + "." + name
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // checkRequestText refuses a path or query that is not valid text: every handler
