@@ -162,14 +162,28 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	return httpx.WriteJSON(w, http.StatusOK, out)
 }
 
+type slugPos struct {
+	Slug string `json:"s"`
+}
+
 func (h *Handlers) topics(w http.ResponseWriter, r *http.Request) error {
-	topics, err := h.svc.Topics(r.Context())
+	var pos slugPos
+	limit, err := h.page(r, "topics", &pos)
+	if err != nil {
+		return err
+	}
+	topics, more, err := h.svc.Topics(r.Context(), pos.Slug, limit)
 	if err != nil {
 		return err
 	}
 	out := httpx.Page[TopicView]{Items: make([]TopicView, 0, len(topics))}
 	for _, t := range topics {
 		out.Items = append(out.Items, TopicView{Slug: t.Slug, Name: t.Name, Parent: t.Parent})
+	}
+	if more {
+		if out.NextCursor, err = h.next("topics", more, slugPos{topics[len(topics)-1].Slug}); err != nil {
+			return err
+		}
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
 }

@@ -227,8 +227,17 @@ func (s *Service) ItemsWithoutText(ctx context.Context, ids []string) ([]Item, e
 	return s.store.ItemsWithoutText(ctx, ids)
 }
 
-// Topics is the taxonomy.
-func (s *Service) Topics(ctx context.Context) ([]Topic, error) { return s.store.Topics(ctx) }
+// Topics pages the taxonomy by slug.
+func (s *Service) Topics(ctx context.Context, after string, limit int) ([]Topic, bool, error) {
+	topics, err := s.store.Topics(ctx, after, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(topics) > limit {
+		return topics[:limit], true, nil
+	}
+	return topics, false, nil
+}
 
 // EnsureTopics adds topics to the taxonomy (names and parents), keeping those that exist.
 func (s *Service) EnsureTopics(ctx context.Context, topics []Topic) error {

@@ -49,8 +49,9 @@ type Store interface {
 	// item whose place changes moves (as when a series is deleted).
 	SetEpisodes(ctx context.Context, seriesID string, itemIDs []string, now time.Time) error
 
-	// Topics returns the whole taxonomy ordered by slug.
-	Topics(ctx context.Context) ([]Topic, error)
+	// Topics pages the taxonomy ordered by slug (bytes), after the slug after
+	// ("" from the start).
+	Topics(ctx context.Context, after string, limit int) ([]Topic, error)
 	// EnsureTopics creates missing topics (name derived from the slug).
 	EnsureTopics(ctx context.Context, topics []Topic) error
 

@@ -9,11 +9,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lyolearn/lyo/internal/content"
+	"github.com/lyolearn/lyo/internal/store/query"
 )
 
-// Topics returns the whole taxonomy ordered by slug (bytes: the column is COLLATE "C").
-func (db *DB) Topics(ctx context.Context) ([]content.Topic, error) {
-	rows, err := db.pool.Query(ctx, `SELECT slug, name, parent FROM topics ORDER BY slug`)
+// Topics pages the taxonomy ordered by slug (bytes: the column is COLLATE "C")
+// after the slug after.
+func (db *DB) Topics(ctx context.Context, after string, limit int) ([]content.Topic, error) {
+	rows, err := db.pool.Query(ctx, `SELECT slug, name, parent FROM topics WHERE slug > $1 ORDER BY slug LIMIT $2`,
+		after, query.Limit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
 	}

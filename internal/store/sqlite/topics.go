@@ -6,11 +6,14 @@ import (
 	"fmt"
 
 	"github.com/lyolearn/lyo/internal/content"
+	"github.com/lyolearn/lyo/internal/store/query"
 )
 
-// Topics returns the whole taxonomy ordered by slug (bytes, as PostgreSQL's "C").
-func (db *DB) Topics(ctx context.Context) ([]content.Topic, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT slug, name, parent FROM topics ORDER BY slug`)
+// Topics pages the taxonomy ordered by slug (bytes, as PostgreSQL's "C") after
+// the slug after.
+func (db *DB) Topics(ctx context.Context, after string, limit int) ([]content.Topic, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT slug, name, parent FROM topics WHERE slug > ? ORDER BY slug LIMIT ?`,
+		after, query.Limit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
 	}
