@@ -112,6 +112,21 @@ func loadedIDs(t *testing.T, s *server, g *synth.Generator) ids {
 		}
 		out.learners = append(out.learners, u.ID)
 	}
+	// IDs carry each record's own time: learners' sort as they joined, although
+	// they were written after the items.
+	byJoin := make([]int, len(out.learners))
+	for i := range byJoin {
+		byJoin[i] = i
+	}
+	slices.SortFunc(byJoin, func(a, b int) int { return g.Learner(a).CreatedAt.Compare(g.Learner(b).CreatedAt) })
+	for k := 1; k < len(byJoin); k++ {
+		if out.learners[byJoin[k-1]] >= out.learners[byJoin[k]] {
+			t.Fatalf("learner %d joined before learner %d but has a later ID", byJoin[k-1], byJoin[k])
+		}
+	}
+	if out.learners[0] >= out.items[len(out.items)-1] {
+		t.Errorf("learner 1 joined before the last item was published, but has a later ID")
+	}
 	for _, c := range g.Creators() {
 		u, err := s.db.UserByEmail(ctx, c.Email)
 		if err != nil {

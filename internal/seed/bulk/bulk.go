@@ -171,7 +171,7 @@ func (l *loader) topics(ctx context.Context) error {
 }
 
 func (l *loader) user(email, username string, role access.Role, created time.Time) auth.User {
-	return auth.User{ID: id.New(created), Email: email, Username: username, PasswordHash: l.o.PasswordHash, Role: role,
+	return auth.User{ID: id.At(created), Email: email, Username: username, PasswordHash: l.o.PasswordHash, Role: role,
 		Version: 1, CreatedAt: created, UpdatedAt: created}
 }
 
@@ -202,7 +202,7 @@ func (l *loader) series(ctx context.Context) error {
 	return inBatches(len(series), l.o.Batch, func(from, to int) error {
 		batch := make([]content.Series, 0, to-from)
 		for _, s := range series[from:to] {
-			sr := content.Series{ID: id.New(s.CreatedAt), CreatorID: l.creatorIDs[s.Creator], Title: s.Title,
+			sr := content.Series{ID: id.At(s.CreatedAt), CreatorID: l.creatorIDs[s.Creator], Title: s.Title,
 				Description: s.Description, Status: content.Published, CreatedAt: s.CreatedAt, UpdatedAt: s.CreatedAt}
 			batch = append(batch, sr)
 			l.seriesIDs = append(l.seriesIDs, sr.ID)
@@ -237,7 +237,7 @@ func (l *loader) items(ctx context.Context) error {
 // item is a published item as the catalogue stores it.
 func (l *loader) item(s synth.Item) content.Item {
 	at := s.CreatedAt
-	it := content.Item{ID: id.New(at), CreatorID: l.creatorIDs[s.Creator], Kind: s.Kind, Title: s.Title,
+	it := content.Item{ID: id.At(at), CreatorID: l.creatorIDs[s.Creator], Kind: s.Kind, Title: s.Title,
 		Description: s.Description, Body: s.Body, Topics: s.Topics, Difficulty: s.Difficulty, Language: s.Language,
 		DurationMS: s.DurationMS, Quiz: s.Quiz, Status: content.Published, CreatedAt: at, UpdatedAt: at, PublishedAt: &at}
 	if s.Series >= 0 {
