@@ -18,3 +18,4 @@ fuzz:
 bench:
 	bench/http-overhead.sh
 	bench/ingest.sh
+	bench/seed.sh
