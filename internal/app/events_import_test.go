@@ -88,7 +88,7 @@ func TestSyntheticItemsPassValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := synth.New(synth.Config{Seed: 3, Learners: 1, Items: 400, Events: 1, Now: synthNow})
+	g := synth.New(synth.Config{Seed: 3, Learners: 1, Items: 200, Events: 1, Now: synthNow})
 	published := content.Published
 	kinds, langs := map[content.Kind]bool{}, map[string]bool{}
 	for it := range g.Items() {

@@ -18,8 +18,8 @@ import (
 
 var synthNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
-// synthSmall is the load the tests make: 200 learners, 2,000 items, 20,000 events.
-var synthSmall = synth.Config{Seed: 42, Learners: 200, Items: 2000, Events: 20000, Now: synthNow}
+// synthSmall is the load the tests make: 100 learners, 1,000 items, 8,000 events.
+var synthSmall = synth.Config{Seed: 42, Learners: 100, Items: 1000, Events: 8000, Now: synthNow}
 
 func synthArgs(c synth.Config, extra ...string) []string {
 	return append([]string{"seed", "--synthetic", "--seed", fmt.Sprint(c.Seed), "--learners", fmt.Sprint(c.Learners),
@@ -37,7 +37,7 @@ func TestSeedSynthetic(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed: %v\n%s", err, out)
 		}
-		if !strings.Contains(out, "20000 of 20000 events accepted") || !strings.Contains(out, "2000 items, 200 learners") ||
+		if !strings.Contains(out, "8000 of 8000 events accepted") || !strings.Contains(out, "1000 items, 100 learners") ||
 			!strings.Contains(out, SyntheticPassword) {
 			t.Fatalf("summary:\n%s", out)
 		}
