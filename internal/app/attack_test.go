@@ -193,30 +193,44 @@ func TestRateLimitHeaders(t *testing.T) {
 // requests over both gets the limit once, not twice.
 func TestRateLimitsHoldAcrossNodes(t *testing.T) {
 	redisURL := testRedisURL(t)
-	prefix := fmt.Sprintf("lyotest:%d:", time.Now().UnixNano())
-	env := map[string]string{"LYO_REDIS_URL": redisURL, "LYO_REDIS_PREFIX": prefix}
-	a := newClient(t, authServer(t, "", newClock(), env), nil)
-	b := newClient(t, authServer(t, "", newClock(), env), nil)
-	allowed := 0
-	start := time.Now()
-	for i := range 40 {
-		node := a
-		if i%2 == 1 {
-			node = b
-		}
-		w := node.do("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": "lyo_rt_nothing"})
-		switch w.Code {
-		case 401:
-			allowed++
-		case 429:
-		default:
-			t.Fatalf("status %d", w.Code)
-		}
-	}
-	// Redis keeps real time, so the bucket refills while the test runs: allow
-	// for that, and no more. Two nodes limiting on their own would allow all 40.
 	p := ipPolicies["auth"]
-	refill := int(time.Since(start) / (p.Period / time.Duration(p.Limit)))
+	// A Redis call that misses its deadline on a busy machine rightly sends a
+	// node to its in-process limits for a moment, and then the two nodes no
+	// longer share one bucket. Such a round proves nothing about sharing: it is
+	// run again, on fresh keys.
+	var allowed, refill int
+	for round := 1; ; round++ {
+		prefix := fmt.Sprintf("lyotest:%d:", time.Now().UnixNano())
+		env := map[string]string{"LYO_REDIS_URL": redisURL, "LYO_REDIS_PREFIX": prefix}
+		sa, sb := authServer(t, "", newClock(), env), authServer(t, "", newClock(), env)
+		a, b := newClient(t, sa, nil), newClient(t, sb, nil)
+		allowed = 0
+		start := time.Now()
+		for i := range 40 {
+			node := a
+			if i%2 == 1 {
+				node = b
+			}
+			w := node.do("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": "lyo_rt_nothing"})
+			switch w.Code {
+			case 401:
+				allowed++
+			case 429:
+			default:
+				t.Fatalf("status %d", w.Code)
+			}
+		}
+		// Redis keeps real time, so the bucket refills while the test runs: allow
+		// for that, and no more. Two nodes limiting on their own would allow all 40.
+		refill = int(time.Since(start) / (p.Period / time.Duration(p.Limit)))
+		if limiterErrors(t, sa)+limiterErrors(t, sb) == 0 {
+			break
+		}
+		if round == 5 {
+			t.Skip("Redis missed its deadline in every round; the machine is too busy to judge shared limits")
+		}
+		t.Logf("round %d: a node fell back to in-process limits; again", round)
+	}
 	if allowed < p.Burst || allowed > p.Burst+refill+1 {
 		t.Errorf("%d requests allowed over two nodes, want the burst of %d (+%d refilled)", allowed, p.Burst, refill)
 	}
@@ -268,4 +282,20 @@ func FuzzLoginBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+// limiterErrors is how many limit checks the shared limiter failed on s.
+func limiterErrors(t *testing.T, s *server) float64 {
+	t.Helper()
+	families, err := s.metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "lyo_ratelimit_errors_total" {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatal("no lyo_ratelimit_errors_total metric")
+	return 0
 }
