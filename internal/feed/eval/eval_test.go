@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lyolearn/lyo/internal/feed/model"
 )
 
 func TestSplitFollowsTheProtocol(t *testing.T) {
@@ -122,7 +124,7 @@ func TestReadBothFormats(t *testing.T) {
 // recount of Recall@20.
 func TestRunScoresEveryModelAndTheListsAgree(t *testing.T) {
 	rows, info := generated(t)
-	rep, err := Run(context.Background(), rows, Options{Threshold: 4, Items: info, Seed: 1})
+	rep, err := Run(context.Background(), rows, Options{Threshold: 4, Items: info, Seed: 1, ALS: model.ALSOptions{Factors: 32, Iterations: 8}})
 	if err != nil {
 		t.Fatal(err)
 	}

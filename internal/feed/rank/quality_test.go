@@ -71,9 +71,9 @@ func TestEngineBeatsPopularityOnPlantedInterests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains models")
 	}
-	d := synth.Generate(synth.Options{Learners: 400, Items: 3000, Events: 80000, Topics: 15, Seed: 11})
+	d := synth.Generate(synth.Options{Learners: 300, Items: 2000, Events: 45000, Topics: 15, Seed: 11})
 	sp := holdOut(d)
-	snap := trainOn(d, sp.train, sp.built, model.Options{ALS: model.ALSOptions{Factors: 32, Iterations: 8}, NoEASE: true, Seed: 1})
+	snap := trainOn(d, sp.train, sp.built, model.Options{ALS: model.ALSOptions{Factors: 16, Iterations: 6}, NoEASE: true, Seed: 1})
 	w := &world{data: d, events: map[string][]synth.Event{}, learner: map[string]*synth.Learner{}}
 	for i := range d.Learners {
 		w.learner[d.Learners[i].ID] = &d.Learners[i]
@@ -148,9 +148,9 @@ func TestAChemistryLearnerGetsChemistry(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains models")
 	}
-	d := synth.Generate(synth.Options{Learners: 400, Items: 3000, Events: 80000, Topics: 15, Seed: 12})
+	d := synth.Generate(synth.Options{Learners: 300, Items: 2000, Events: 45000, Topics: 15, Seed: 12})
 	now := d.Events[len(d.Events)-1].At.Add(time.Hour)
-	snap := trainOn(d, d.Events, now, model.Options{ALS: model.ALSOptions{Factors: 32, Iterations: 8}, NoEASE: true, Seed: 1})
+	snap := trainOn(d, d.Events, now, model.Options{ALS: model.ALSOptions{Factors: 16, Iterations: 6}, NoEASE: true, Seed: 1})
 	items := newWorldFrom(d.Items, d.Events, now)
 	cat := NewCatalogue(items, snap, CatalogueOptions{Now: now})
 	const chem, skipped = "topic-04", "topic-09"
