@@ -296,3 +296,24 @@ func TestAnInvalidSnapshotIsNotBound(t *testing.T) {
 		t.Errorf("%d entries without a model", len(out.Entries))
 	}
 }
+
+// TestLaterPagesOfASessionNeverRepeat: page after page, with the earlier pages
+// as Served, nothing comes twice and each page is full.
+func TestLaterPagesOfASessionNeverRepeat(t *testing.T) {
+	w := smallWorld(t)
+	id := w.data.Learners[7].ID
+	l := w.state(id, w.events[id])
+	var served []string
+	for page := 0; page < 5; page++ {
+		out := Rank(Input{Catalogue: w.cat, Learner: l, Request: Request{Limit: 20, Now: w.now, Seed: 3, Served: served}})
+		if len(out.Entries) != 20 {
+			t.Fatalf("page %d has %d entries", page, len(out.Entries))
+		}
+		for _, e := range out.Entries {
+			if slices.Contains(served, e.ItemID) {
+				t.Fatalf("page %d repeats %s", page, e.ItemID)
+			}
+			served = append(served, e.ItemID)
+		}
+	}
+}
