@@ -1,6 +1,7 @@
 package rank
 
 import (
+	"cmp"
 	"math"
 	"time"
 )
@@ -161,9 +162,9 @@ func DefaultConfig() *Config {
 // limit clamps a requested page size.
 func (c *Config) limit(n int) int {
 	if n <= 0 {
-		return c.DefaultLimit
+		n = cmp.Or(max(c.DefaultLimit, 0), 20)
 	}
-	return min(n, c.MaxLimit)
+	return min(n, cmp.Or(max(c.MaxLimit, 0), 100))
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

@@ -24,6 +24,7 @@ func TestRankCopesWithOddInput(t *testing.T) {
 		"zero clock":     {Catalogue: w.cat, Learner: &Learner{ID: "x"}},
 		"huge limit":     {Catalogue: w.cat, Learner: &Learner{ID: "x"}, Request: Request{Limit: 1 << 30, Now: w.now}},
 		"negative limit": {Catalogue: w.cat, Learner: &Learner{ID: "x"}, Request: Request{Limit: -5, Now: w.now.Add(-100 * 365 * 24 * time.Hour)}},
+		"zero config":    {Catalogue: w.cat, Learner: &Learner{ID: "x"}, Config: &Config{MaxCandidates: 100}, Request: Request{Now: w.now}},
 	} {
 		out := Rank(in)
 		if in.Catalogue == nil || in.Learner == nil || in.Catalogue.Len() == 0 {
