@@ -39,6 +39,15 @@ func TestComposeFileNamesRealSettings(t *testing.T) {
 	for _, s := range config.Settings() {
 		known = append(known, s.Name, s.Name+"_FILE")
 	}
+	providers := compose.Services["api"].Environment["LYO_STORAGE_PROVIDERS"]
+	if providers == "" {
+		providers = "main"
+	}
+	for _, p := range strings.Split(providers, ",") {
+		for _, s := range config.StorageSettings() {
+			known = append(known, config.StorageVar(p, s.Suffix), config.StorageVar(p, s.Suffix)+"_FILE")
+		}
+	}
 	for name := range compose.Services["api"].Environment {
 		if strings.HasPrefix(name, "LYO_") && !slices.Contains(known, name) {
 			t.Errorf("compose.yaml sets %s, which Lyo does not read", name)

@@ -33,6 +33,9 @@ func (s *server) addChecks() {
 			return nil
 		}})
 	}
+	for _, c := range s.storage.checks() {
+		s.health.Add(c)
+	}
 	for _, tool := range []string{"ffmpeg", "ffprobe"} {
 		s.health.Add(obs.Check{Name: tool, Optional: true, Run: func(context.Context) error {
 			if _, err := exec.LookPath(tool); err != nil {

@@ -48,6 +48,7 @@ type server struct {
 	events  *events.Service
 	feed    *feed.Service
 	jobs    *jobs.Queue
+	storage *storage // object storage providers, the first primary
 	now     func() time.Time
 	stop    context.CancelFunc // ends the node's background work (probes)
 	hooks   hooks
@@ -98,6 +99,9 @@ func (s *server) build(ctx context.Context, migrate bool) (err error) {
 		return err
 	}
 	if err = s.wireJobs(); err != nil {
+		return err
+	}
+	if s.storage, err = openStorage(ctx, cfg, s.db, log); err != nil {
 		return err
 	}
 	s.health = obs.NewHealth(2*time.Second, readyTTL, func(ctx context.Context, check string, err error) {
@@ -214,6 +218,7 @@ func isAdmin(p string) bool { return strings.HasPrefix(p, "/api/v1/admin/") }
 func (s *server) close() {
 	s.stop()
 	s.closeJobs()
+	s.storage.close()
 	if s.redis != nil {
 		s.redis.Close()
 	}

@@ -76,6 +76,14 @@ type Config struct {
 
 	// Flags are the defaults of feature flags; operators override them at run time.
 	Flags map[string]bool
+
+	// Storage lists the object storage providers, the first one primary.
+	Storage []StorageProvider
+	// StorageURLKeys sign Lyo's own storage URLs (base64, 32 bytes or more):
+	// the first signs, all verify. Empty: a key kept in the database.
+	StorageURLKeys []string
+	// awsChain is whether the environment shows AWS credentials to find.
+	awsChain bool
 }
 
 // IsProduction reports whether the strictest rules apply.

@@ -222,4 +222,9 @@ func TestReadmeDocumentsEverySetting(t *testing.T) {
 			t.Errorf("README's settings table lacks %s", s.Name)
 		}
 	}
+	for _, s := range StorageSettings() {
+		if name := StorageVar("<NAME>", s.Suffix); !strings.Contains(string(b), "| `"+name+"` |") {
+			t.Errorf("README's storage settings table lacks %s", name)
+		}
+	}
 }

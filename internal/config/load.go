@@ -60,8 +60,14 @@ func Load(getenv func(string) string) (*Config, error) {
 			bad = append(bad, FieldError{s.Name, err.Error()})
 		}
 	}
+	if c.Storage != nil {
+		bad = append(bad, c.loadStorage(lookup)...)
+	}
+	for _, name := range awsChainVars {
+		c.awsChain = c.awsChain || getenv(name) != ""
+	}
 	for name := range fileVals {
-		if !slices.ContainsFunc(settings, func(s Setting) bool { return s.Name == name || s.Name+"_FILE" == name }) {
+		if !slices.ContainsFunc(settings, func(s Setting) bool { return s.Name == name || s.Name+"_FILE" == name }) && !c.isStorageVar(name) {
 			bad = append(bad, FieldError{name, "unknown setting in " + FileVar})
 		}
 	}
@@ -127,6 +133,9 @@ func (c *Config) String() string {
 		}
 		fmt.Fprintf(&b, "%s=%s\n", s.Name, v)
 	}
+	for _, kv := range c.storageLines() {
+		fmt.Fprintf(&b, "%s=%s\n", kv[0], kv[1])
+	}
 	return b.String()
 }
 
@@ -139,6 +148,9 @@ func (c *Config) Attrs() []slog.Attr {
 			v = mask(v)
 		}
 		attrs = append(attrs, slog.String(s.Name, v))
+	}
+	for _, kv := range c.storageLines() {
+		attrs = append(attrs, slog.String(kv[0], kv[1]))
 	}
 	return attrs
 }

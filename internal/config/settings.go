@@ -161,6 +161,18 @@ var settings = []Setting{
 		get: func(c *Config) string { return strconv.Itoa(c.JobsWorkers) }},
 	durationSetting("LYO_JOBS_POLL_INTERVAL", "1s", "how often workers look for jobs they were not told about (on SQLite, the only way they learn of new jobs)", func(c *Config) *time.Duration { return &c.JobsPollInterval }),
 	durationSetting("LYO_JOBS_STUCK_AFTER", "10m", "`/readyz` reports jobs waiting or running longer than this (an optional check: it never makes the node unready)", func(c *Config) *time.Duration { return &c.JobsStuckAfter }),
+	{Name: "LYO_STORAGE_PROVIDERS", Default: "main", Doc: "comma-separated names of the object storage providers, the first primary; each is configured by the `LYO_STORAGE_<NAME>_*` settings below",
+		set: func(c *Config, v string) (err error) { c.Storage, err = parseProviders(v); return err },
+		get: func(c *Config) string {
+			names := make([]string, len(c.Storage))
+			for i, p := range c.Storage {
+				names[i] = p.Name
+			}
+			return strings.Join(names, ",")
+		}},
+	{Name: "LYO_STORAGE_URL_KEYS", Default: "", Secret: true, Doc: "comma-separated base64 keys (32 bytes or more, e.g. from `lyo config keygen`) that sign Lyo's own storage URLs; the first signs, all verify (rotation). Empty: a key generated once and kept in the database",
+		set: func(c *Config, v string) error { c.StorageURLKeys = splitList(v); return nil },
+		get: func(c *Config) string { return strings.Join(c.StorageURLKeys, ",") }},
 	{Name: "LYO_FLAGS", Default: "", Doc: "feature flag defaults, e.g. `maintenance=false,api_docs=true`; runtime overrides win",
 		set: func(c *Config, v string) error {
 			c.Flags = map[string]bool{}

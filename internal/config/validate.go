@@ -84,6 +84,7 @@ func (c *Config) Validate() error {
 	if c.StartupTimeout == 0 {
 		add("LYO_STARTUP_TIMEOUT", "must be positive: how long to wait for the database at start")
 	}
+	c.validateStorage(add)
 	if len(bad) > 0 {
 		return bad
 	}
