@@ -56,7 +56,8 @@ type Store interface {
 	// visible under key until CompleteMultipart.
 	CreateMultipart(ctx context.Context, key string, opts PutOptions) (uploadID string, err error)
 	// UploadPart stores part number n (1 to MaxParts) of the upload; size is
-	// its exact length. Uploading a number again replaces that part.
+	// its exact length (1 to MaxPartSize). Uploading a number again replaces
+	// that part.
 	UploadPart(ctx context.Context, key, uploadID string, n int, body io.Reader, size int64) (Part, error)
 	// PresignPart signs a PUT of part n that a client sends directly;
 	// opts.Size, when positive, is signed in as its exact length.

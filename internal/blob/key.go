@@ -116,3 +116,12 @@ func (o ListOptions) Check() (int, error) {
 	}
 	return o.Limit, CheckPrefix(o.Prefix)
 }
+
+// CheckPartSize refuses a part length outside 1..MaxPartSize: a part's length is
+// always declared.
+func CheckPartSize(size int64) error {
+	if size < 1 || size > MaxPartSize {
+		return fmt.Errorf("%w: a part has 1 to %d bytes, not %d", ErrInvalid, int64(MaxPartSize), size)
+	}
+	return nil
+}

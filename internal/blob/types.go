@@ -12,6 +12,7 @@ import (
 const (
 	MaxKeyBytes  = 1024
 	MinPartSize  = 5 << 20
+	MaxPartSize  = 5 << 30
 	MaxParts     = 10000
 	MaxListLimit = 1000
 	// MaxPresignExpiry is the longest lifetime a presigned request may have

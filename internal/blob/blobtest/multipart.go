@@ -2,6 +2,7 @@ package blobtest
 
 import (
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,11 @@ func (s suite) multipartRefusals(t *testing.T) {
 	wantKind(t, "a part shorter than its size", err, blob.ErrMismatch)
 	_, err = st.UploadPart(ctx(t), "mr/obj", id, blob.MaxParts+1, strings.NewReader("x"), 1)
 	wantKind(t, "part number past the maximum", err, blob.ErrInvalid)
+	_, err = st.UploadPart(ctx(t), "mr/obj", id, 3, strings.NewReader("x"), 0)
+	wantKind(t, "a part of undeclared size", err, blob.ErrInvalid)
+	req, err := st.PresignPart(ctx(t), "mr/obj", id, 3, blob.PresignOptions{Expires: time.Hour})
+	must(t, err, "presign part without a size")
+	refused(t, "a part sent without a length", s.send(t, req, []byte("chunked"), func(r *http.Request) { r.ContentLength = -1 }))
 	_, err = st.UploadPart(ctx(t), "mr/other", id, 1, strings.NewReader("x"), 1)
 	wantKind(t, "the upload used for another key", err, blob.ErrNotFound)
 

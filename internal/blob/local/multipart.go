@@ -90,6 +90,9 @@ func (s *Store) UploadPart(ctx context.Context, key, id string, n int, body io.R
 	if err := blob.CheckPart(n); err != nil {
 		return blob.Part{}, fmt.Errorf("upload part: %w", err)
 	}
+	if err := blob.CheckPartSize(size); err != nil {
+		return blob.Part{}, fmt.Errorf("upload part: %w", err)
+	}
 	dir, _, err := s.upload(key, id)
 	if err != nil {
 		return blob.Part{}, fmt.Errorf("upload part %d of %q: %w", n, key, err)

@@ -1,6 +1,8 @@
 package local
 
 import (
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,6 +62,45 @@ func FuzzObjectPath(f *testing.F) {
 		back, ok := keyOf(rel)
 		if !ok || back != key {
 			t.Fatalf("objectPath(%q) = %q maps back to %q, %v", key, rel, back, ok)
+		}
+	})
+}
+
+// FuzzPutStaysUnderRoot writes whatever key the fuzzer makes into a real root
+// beside a directory it must never touch, with a planted link out of the root:
+// either the key is refused, or the object reads back under that key, and the
+// directory outside stays empty.
+func FuzzPutStaysUnderRoot(f *testing.F) {
+	for _, s := range []string{"a", "out/x", "../outside/x", "a/../../outside/x", "%t1", "%uploads/x/upload", "out", "..%o", "a/b%o"} {
+		f.Add(s)
+	}
+	base := f.TempDir()
+	outside := filepath.Join(base, "outside")
+	os.Mkdir(outside, 0o700)
+	st, err := New(Options{Dir: filepath.Join(base, "root")})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer st.Close()
+	if err := os.Symlink(outside, filepath.Join(st.Dir(), "out")); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		_, err := st.Put(t.Context(), key, strings.NewReader(key), blob.PutOptions{})
+		if err == nil {
+			obj, err := st.Get(t.Context(), key, blob.GetOptions{})
+			if err != nil {
+				t.Fatalf("put %q, then get: %v", key, err)
+			}
+			b, _ := io.ReadAll(obj.Body)
+			obj.Body.Close()
+			if string(b) != key {
+				t.Fatalf("put %q, read back %q", key, b)
+			}
+			st.Delete(t.Context(), key)
+		}
+		if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+			t.Fatalf("key %q wrote outside the root: %v", key, entries)
 		}
 	})
 }

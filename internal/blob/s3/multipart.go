@@ -42,8 +42,8 @@ func (s *Store) UploadPart(ctx context.Context, key, id string, n int, body io.R
 	if err := blob.CheckPart(n); err != nil {
 		return blob.Part{}, fmt.Errorf("upload part: %w", err)
 	}
-	if size < 0 {
-		return blob.Part{}, fmt.Errorf("upload part: %w: negative size", blob.ErrInvalid)
+	if err := blob.CheckPartSize(size); err != nil {
+		return blob.Part{}, fmt.Errorf("upload part: %w", err)
 	}
 	cb := blob.NewCheckedBody(body, blob.PutOptions{Size: size})
 	p, err := s.uploadPart(ctx, key, id, n, bodyReader{cb}, size)

@@ -109,8 +109,8 @@ func (h *Handler) part(w http.ResponseWriter, r *http.Request, c Claims) error {
 		return err
 	}
 	size := c.Size
-	if size == 0 && r.ContentLength > 0 {
-		size = r.ContentLength
+	if size == 0 {
+		size = r.ContentLength // a part's length is always declared: -1 is refused below
 	}
 	p, err := h.Store.UploadPart(r.Context(), c.Key, c.UploadID, c.Part, r.Body, size)
 	if err != nil {
