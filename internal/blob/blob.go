@@ -11,6 +11,11 @@
 // domain maps them once with errors.Is. ErrUnavailable alone means "the store
 // did not answer": retrying later, or another provider, may succeed.
 //
+// Failover across providers is a Store over Stores: nothing here is tied to
+// one provider but upload ids (opaque strings a wrapper can prefix with its
+// provider's name) and presigned URLs. List cursors are plain keys, so a page
+// begun on one provider continues on another.
+//
 // Uploads that bypass Lyo go through presigned requests: PresignPut (one PUT with
 // the content type and length signed in), PresignPost (an HTML-form POST whose
 // policy bounds the length and fixes the content type) and multipart uploads

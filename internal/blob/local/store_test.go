@@ -14,7 +14,7 @@ import (
 
 func errorsIs(err, kind error) bool { return errors.Is(err, kind) }
 
-func newTestStore(t *testing.T, now func() time.Time) *Store {
+func newTestStore(t testing.TB, now func() time.Time) *Store {
 	t.Helper()
 	st, err := New(Options{Dir: filepath.Join(t.TempDir(), "media"), Now: now})
 	if err != nil {
