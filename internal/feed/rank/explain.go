@@ -1,8 +1,9 @@
 package rank
 
 // primary picks the source that put a candidate on the page: the offering
-// source whose features contribute most to its predicted completion. A series
-// continuation is always explained as one, and an exploration slot as new.
+// source whose features contribute most to its predicted completion, or a
+// concrete one that contributed at least 40% of that. A series continuation
+// is always explained as one, and an exploration slot as new.
 func (r *run) primary(cd *cand) int {
 	if cd.explored {
 		return sFresh
@@ -33,6 +34,14 @@ func (r *run) primary(cd *cand) int {
 	}
 	if best < 0 {
 		return sPopular
+	}
+	// A concrete reason — a creator they follow, an item they finished — is
+	// preferred to an abstract one ("learners like you", a topic) when its
+	// source offered the item and did a good part of the work.
+	for _, src := range []int{sFollowed, sCoEngagement, sSimilar} {
+		if cd.src[src] != 0 && contrib[src] > 0 && contrib[src] >= 0.4*contrib[best] {
+			return src
+		}
 	}
 	return best
 }

@@ -16,7 +16,7 @@ const (
 	FeatSimilar                // content similarity to the learner's positive items
 	FeatFollowed               // 0.5 when the learner follows the creator, up to 1 for a new item of theirs
 	FeatSeriesNext             // 1 for the next episode of a series in progress
-	FeatTopicAffinity          // learner's affinity to the item's topics, scaled by their strongest topic; +1 when the learner boosted one of them
+	FeatTopicAffinity          // learner's affinity to the item's best-liked topic plus its most disliked one, scaled by their strongest; +1 when boosted
 	FeatCreatorAffinity        // the same for the creator, −1 to 1
 	FeatTrending               // trending velocity scaled by the catalogue's highest
 	FeatFresh                  // 1 for a new item that still needs exposure

@@ -37,6 +37,7 @@ func (r *run) prepare() {
 			s.touchTopic(t)
 			s.topicAff[t] = float32(v)
 			r.maxTopic = math.Max(r.maxTopic, v)
+			r.topicScale = math.Max(r.topicScale, math.Abs(v))
 		}
 	}
 	setTopic := func(ids []string, f uint8) {

@@ -17,6 +17,7 @@ type run struct {
 
 	limit       int
 	maxTopic    float64 // the learner's strongest topic affinity
+	topicScale  float64 // the largest topic affinity in size, liked or disliked
 	maxCreator  float64
 	level       float64 // mean difficulty of what the learner engaged with; 0 unknown
 	served      int
@@ -152,10 +153,13 @@ func (r *run) score() {
 				x[FeatBinge] = 1
 			}
 		}
-		var aff, boost, repeat float32
+		// Affinity: the best-liked topic of the item plus the most disliked one
+		// (a skipped topic weighs on an item even when it has another).
+		var like, dislike, boost, repeat float32
 		for _, t := range c.topicsOf(i) {
-			if r.maxTopic > 0 {
-				aff = max(aff, s.topicAff[t]/float32(r.maxTopic))
+			if r.topicScale > 0 {
+				a := s.topicAff[t] / float32(r.topicScale)
+				like, dislike = max(like, a), min(dislike, a)
 			}
 			if s.topicFlag[t]&flagBoosted != 0 {
 				boost = 1
@@ -164,7 +168,7 @@ func (r *run) score() {
 				repeat = max(repeat, float32(s.topicSession[t])/float32(r.served))
 			}
 		}
-		x[FeatTopicAffinity] = aff + boost
+		x[FeatTopicAffinity] = like + dislike + boost
 		x[FeatSessionRepeat] = repeat
 		x[FeatTrending] = q.trend
 		if c.isFresh[i] {

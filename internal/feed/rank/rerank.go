@@ -78,7 +78,7 @@ func (r *run) rerank() []int {
 			}
 			var key float64
 			if exploring {
-				if cd.src[sFresh] == 0 {
+				if !r.explorable(cd) {
 					continue
 				}
 				key = cd.sample
@@ -234,4 +234,21 @@ func (r *run) markDropped(creatorCap, topicCap int, placed []int32) {
 			cd.dropped = "page_full"
 		}
 	}
+}
+
+// explorable reports whether a candidate may take an exploration slot: a
+// fresh item, and for a learner with a history one that touches it (a topic
+// they like, a creator they follow, or any collaborative or content signal),
+// so exploring spends the place on a new item they may well want rather than
+// on any new item at all.
+func (r *run) explorable(cd *cand) bool {
+	if cd.src[sFresh] == 0 {
+		return false
+	}
+	if len(r.s.hist) == 0 {
+		return true
+	}
+	x := &cd.feat
+	return x[FeatTopicAffinity] > 0 || x[FeatFollowed] > 0 || x[FeatCoPositive] > 0 || x[FeatCoViewed] > 0 ||
+		x[FeatEASE] > 0 || x[FeatSimilar] > 0 || x[FeatLatent] > 0
 }
