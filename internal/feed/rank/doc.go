@@ -95,11 +95,12 @@
 // page it returns. The benchmarks in this package measure one call's CPU time
 // on its thread (go test -run '^$' -bench Rank ./internal/feed/rank; set
 // LYO_FEED_BENCH_CACHE to a directory to keep the trained snapshots between
-// runs). On a 2-core machine running other suites at a load average of 17–25,
-// a page of 20 cost, at the median: about 0.2 ms on a MovieLens-100K-sized set
-// (943 learners, 1,682 items, 100k events) and 0.3 ms when the learner is
-// folded in; about 0.5 ms on 10k learners / 100k items / 1M events and 0.8 ms
-// folded in. At 100,000 items the cost is memory reads scattered over the
-// catalogue, which a busy machine inflates; compute-bound work (a fold-in
+// runs). On a 2-core machine running other suites at a load average of about
+// 22, a page of 20 cost, median (99th percentile): 0.20 ms (0.41) on a
+// MovieLens-100K-sized set (943 learners, 1,682 items, 100k events) and
+// 0.29 ms (0.52) when the learner is folded in; 0.40 ms (0.80) on 10k
+// learners / 100k items / 1M events and 0.64 ms (1.15) folded in. At 100,000
+// items the cost is memory reads scattered over the catalogue, which a busy
+// machine inflates; compute-bound work (a fold-in
 // alone) ran at its quiet-machine speed.
 package rank
