@@ -35,7 +35,7 @@ func (s *server) routes() {
 	flags.Mount(rt, s.flags, s.auth.Record, s.cursors)
 	content.Mount(rt, s.content, s.cursors)
 	events.Mount(rt, s.events, s.cursors)
-	feed.Mount(rt, s.feed, s.cursors)
+	feed.Mount(rt, s.feed, s.cursors, s.auth.Record)
 	jobs.Mount(rt, s.jobs, s.cursors)
 	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
 	// An outage is not a bug: the client may retry (the router adds Retry-After).

@@ -1,9 +1,11 @@
 package feed
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +28,24 @@ type Index struct {
 
 	items    map[string]*Summary
 	trending map[time.Duration][]rank.Trend
+	topics   map[string]string   // slug → name, every topic of the taxonomy
+	creators map[string]string   // creator ID → name, creators of any item
+	series   map[string][]string // series ID → its items in episode order
+}
+
+// TopicName returns a topic's display name; ok is false for an unknown slug.
+func (x *Index) TopicName(slug string) (string, bool) {
+	n, ok := x.topics[slug]
+	return n, ok
+}
+
+// Episodes returns a series' items in episode order (visible or not).
+func (x *Index) Episodes(seriesID string) []string { return x.series[seriesID] }
+
+// visible reports whether an item may be offered.
+func (x *Index) visible(id string) bool {
+	it, ok := x.Rank.Item(id)
+	return ok && it.Visible
 }
 
 // Summary returns an item's summary.
@@ -62,7 +82,8 @@ type loadedSnapshot struct {
 func NewCatalogue(store Store, now func() time.Time, log *slog.Logger) *Catalogue {
 	c := &Catalogue{store: store, now: now, log: log, nudge: make(chan struct{}, 1)}
 	c.cur.Store(&Index{Rank: rank.NewCatalogue(nil, nil, rank.CatalogueOptions{Now: now()}),
-		items: map[string]*Summary{}, trending: map[time.Duration][]rank.Trend{}})
+		items: map[string]*Summary{}, trending: map[time.Duration][]rank.Trend{}, topics: map[string]string{},
+		creators: map[string]string{}, series: map[string][]string{}})
 	return c
 }
 
@@ -113,7 +134,8 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rebuild feed catalogue: %w", err)
 	}
-	x := &Index{Built: now, items: make(map[string]*Summary, len(rows)), trending: map[time.Duration][]rank.Trend{}}
+	x := &Index{Built: now, items: make(map[string]*Summary, len(rows)), trending: map[time.Duration][]rank.Trend{},
+		topics: names, creators: map[string]string{}, series: map[string][]string{}}
 	for _, w := range Windows {
 		x.trending[w] = rank.Trending(buckets, w, now, 0)
 	}
@@ -137,12 +159,21 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 		day[t.ItemID] = t.Score
 	}
 	items := make([]rank.Item, 0, len(rows))
+	episode := map[string]int{}
 	for _, r := range rows {
 		x.items[r.ID] = newSummary(r)
+		x.creators[r.CreatorID] = r.CreatorName
+		if r.SeriesID != "" && r.Episode > 0 {
+			x.series[r.SeriesID] = append(x.series[r.SeriesID], r.ID)
+			episode[r.ID] = r.Episode
+		}
 		items = append(items, rank.Item{ID: r.ID, Title: r.Title, Kind: r.Kind, CreatorID: r.CreatorID,
 			CreatorName: r.CreatorName, Topics: r.Topics, SeriesID: r.SeriesID, SeriesTitle: r.SeriesTitle,
 			Episode: r.Episode, Difficulty: r.Difficulty, DurationMS: r.DurationMS, PublishedAt: r.PublishedAt,
 			Visible: r.Published, Counts: r.Counts, Trending: day[r.ID]})
+	}
+	for _, eps := range x.series {
+		slices.SortStableFunc(eps, func(a, b string) int { return cmp.Compare(episode[a], episode[b]) })
 	}
 	var m *model.Snapshot
 	if s := c.snap.Load(); s != nil {

@@ -1,8 +1,10 @@
 package feed
 
 import (
+	"context"
 	"net/http"
 
+	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/cursor"
 	"github.com/lyolearn/lyo/internal/feed/rank"
 	"github.com/lyolearn/lyo/internal/httpx"
@@ -11,15 +13,26 @@ import (
 // cursorKind separates feed cursors from every other list's.
 const cursorKind = "feed"
 
+// Auditor records an administrative action.
+type Auditor func(ctx context.Context, actorID, action, targetID string, details map[string]any) error
+
 // Mount registers the feed's routes and maps its errors, once. The old clients'
 // paths answer with the same handlers; a user_id parameter they sent is ignored:
-// the token decides whose feed it is.
-func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec) {
-	h := &handlers{svc: svc, cursors: cursors}
+// the token decides whose feed it is. Reading a learner's explanation is an
+// admin's action and goes to the audit log.
+func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec, audit Auditor) {
+	h := &handlers{svc: svc, cursors: cursors, audit: audit}
 	rt.Handle(
 		httpx.Route{Method: "GET", Path: "/api/v1/feed", Access: httpx.AnyUser, Handler: h.forYou(rank.ForYou)},
 		httpx.Route{Method: "GET", Path: "/api/v1/feed/addictive", Access: httpx.AnyUser, Handler: h.forYou(rank.ForYou)},
 		httpx.Route{Method: "GET", Path: "/api/v1/feed/binge-mode", Access: httpx.AnyUser, Handler: h.forYou(rank.Binge)},
+		httpx.Route{Method: "GET", Path: "/api/v1/feed/trending", Access: httpx.Public, Handler: h.trending},
+		httpx.Route{Method: "GET", Path: "/api/v1/feed/series/{id}/next", Access: httpx.AnyUser, Handler: h.next},
+		httpx.Route{Method: "GET", Path: "/api/v1/feed/profile", Access: httpx.AnyUser, Handler: h.profile},
+		httpx.Route{Method: "PATCH", Path: "/api/v1/feed/profile", Access: httpx.AnyUser, Handler: h.editProfile},
+		httpx.Route{Method: "DELETE", Path: "/api/v1/feed/profile", Access: httpx.AnyUser, Handler: h.resetProfile},
+		httpx.Route{Method: "GET", Path: "/api/v1/feed/psychology", Access: httpx.AnyUser, Handler: h.profile},
+		httpx.Route{Method: "GET", Path: "/api/v1/admin/feed/explain", Access: httpx.Role(access.Admin), Handler: h.explain},
 	)
 	rt.MapError(ErrNotFound, http.StatusNotFound, "not_found")
 	rt.MapError(ErrSessionExpired, http.StatusGone, "feed_session_expired")
@@ -30,6 +43,7 @@ func Mount(rt *httpx.Router, svc *Service, cursors *cursor.Codec) {
 type handlers struct {
 	svc     *Service
 	cursors *cursor.Codec
+	audit   Auditor
 }
 
 // feedView is a page of a feed as JSON.

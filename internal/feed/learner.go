@@ -27,6 +27,12 @@ func (s *Service) buildLearner(userID string, rec LearnerRecord, x *Index, now t
 		Topics: make(map[string]float64, len(rec.Topics)), Creators: make(map[string]float64, len(rec.Creators)),
 		Follows: rec.Follows, Blocked: rec.Blocked, Hidden: rec.Hidden}
 	l.Minor = s.isMinor(rec.Account.BirthYear, now)
+	if snap := x.Rank.Snapshot(); snap != nil && rec.ResetAt.After(snap.Built) {
+		// The snapshot trained this learner on what they reset; under another
+		// name it does not know them, so their vector is folded in from what
+		// they did since.
+		l.ID = userID + "#reset"
+	}
 	l.Recent = make([]rank.Interaction, 0, len(rec.Recent))
 	for _, e := range slices.Backward(rec.Recent) {
 		in := rank.Interaction{ItemID: e.ItemID, Type: rank.EventType(e.Type), At: e.At, Correct: e.Correct}
