@@ -46,7 +46,12 @@ func TestFeedTrending(t *testing.T) {
 		w := newFeedWorld(t, dbURL, 4)
 		a, d := w.byTopic["chemistry"][0].ID, w.byTopic["geology"][0].ID
 		b, c := w.byTopic["history"][0].ID, w.byTopic["music"][0].ID
+		// Twelve minutes into an hour, so that the events of ten minutes ago
+		// and the roll-up a minute later fall in the hour under way, whose
+		// bucket must count whole.
 		now := w.clk.Now()
+		w.clk.Advance(now.Truncate(time.Hour).Add(time.Hour + 12*time.Minute).Sub(now))
+		now = w.clk.Now()
 		for i := range 5 {
 			l := w.learner(fmt.Sprintf("l%d@example.com", i))
 			evs := []map[string]any{event("complete", d, now.Add(-5*time.Hour), 0)}

@@ -134,6 +134,15 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rebuild feed catalogue: %w", err)
 	}
+	for k := range buckets {
+		// The current hour's events all happened before now: its bucket spans
+		// the part of the hour gone by, or velocity would count it by the share
+		// of the hour elapsed.
+		b := &buckets[k]
+		if end := b.Start.Add(b.Span); end.After(now) && b.Start.Before(now) {
+			b.Span = now.Sub(b.Start)
+		}
+	}
 	x := &Index{Built: now, items: make(map[string]*Summary, len(rows)), trending: map[time.Duration][]rank.Trend{},
 		topics: names, creators: map[string]string{}, series: map[string][]string{}}
 	for _, w := range Windows {
