@@ -9,6 +9,8 @@ import (
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/events"
 	"github.com/lyolearn/lyo/internal/feed"
+	"github.com/lyolearn/lyo/internal/feed/model"
+	"github.com/lyolearn/lyo/internal/jobs"
 )
 
 // The feed keeps a learner's state loaded and the catalogue indexed; these
@@ -112,23 +114,56 @@ func (f feedContent) SetEpisodes(ctx context.Context, seriesID string, itemIDs [
 
 // newFeed builds the feed service over the store. Its catalogue index starts
 // empty: serve builds it before listening (startFeed), and the command-line
-// subcommands, which never serve a feed, do not pay for it.
+// subcommands, which never serve a feed, do not pay for it. With Redis, feed
+// sessions and learners' versions are shared by every node.
 func (s *server) newFeed() {
-	cat := feed.NewCatalogue(s.db, s.now, s.log)
-	s.feed = feed.NewService(s.db, cat, feed.Options{
+	o := feed.Options{
 		Now: s.now, Log: s.log,
 		IsMinor: func(birthYear int, now time.Time) bool { return auth.Profile{BirthYear: birthYear}.IsMinor(now) },
 		Scale:   events.Scale,
-	})
+	}
+	if s.redis != nil {
+		prefix := s.cfg.RedisPrefix + "feed:"
+		o.Sessions = feed.NewRedisSessions(s.redis, prefix, feedSessionIdle, s.now)
+		o.Versions = feed.NewRedisVersions(s.redis, prefix)
+	}
+	s.feed = feed.NewService(s.db, feed.NewCatalogue(s.db, s.now, s.log), o)
 }
 
-// startFeed builds the catalogue index, then runs the feed's background work
-// until ctx ends: rebuilding the index and rolling up trending counters.
-func (s *server) startFeed(ctx context.Context) error {
-	if err := s.feed.Catalogue().Rebuild(ctx); err != nil {
+// feedSessionIdle ends a feed session nobody paged for this long.
+const feedSessionIdle = 30 * time.Minute
+
+// feedTrainTimeout bounds one training run.
+const feedTrainTimeout = 30 * time.Minute
+
+// feedRollUpEvery is how often trending counters are rolled up from the log.
+const feedRollUpEvery = 30 * time.Second
+
+// wireFeedJobs registers the feed's background jobs: training its models and
+// rolling up trending counters, each periodic and unique per period.
+func (s *server) wireFeedJobs(q *jobs.Queue) error {
+	if err := jobs.Register(q, feed.NewTrainWorker(s.feed, model.Options{}, feedTrainTimeout)); err != nil {
 		return err
 	}
-	go s.feed.Catalogue().Run(ctx, 10*time.Second)
-	go s.feed.RunRollUp(ctx, 30*time.Second)
+	if err := q.Every(s.cfg.FeedTrainEvery, feed.TrainArgs{}, nil); err != nil {
+		return err
+	}
+	if err := jobs.Register(q, feed.NewRollUpWorker(s.feed)); err != nil {
+		return err
+	}
+	return q.Every(feedRollUpEvery, feed.RollUpArgs{}, nil)
+}
+
+// startFeed loads the newest model and builds the catalogue index, then
+// rebuilds it every LYO_FEED_REFRESH until ctx ends.
+func (s *server) startFeed(ctx context.Context) error {
+	cat := s.feed.Catalogue()
+	if _, err := cat.LoadSnapshot(ctx); err != nil {
+		s.log.WarnContext(ctx, "feed: could not load the newest model snapshot; serving without one until it loads", "error", err)
+	}
+	if err := cat.Rebuild(ctx); err != nil {
+		return err
+	}
+	go cat.Run(ctx, s.cfg.FeedRefresh)
 	return nil
 }

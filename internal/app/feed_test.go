@@ -78,8 +78,14 @@ var feedTopics = []string{"chemistry", "history", "music", "geology"}
 // test's clock stands still, so no limit would ever refill.
 func newFeedWorld(t *testing.T, dbURL string, perTopic int) *feedWorld {
 	t.Helper()
+	return newFeedWorldWith(t, dbURL, perTopic, map[string]string{"LYO_RATE_LIMIT": "false"})
+}
+
+// newFeedWorldWith is newFeedWorld on a node configured by env.
+func newFeedWorldWith(t *testing.T, dbURL string, perTopic int, env map[string]string) *feedWorld {
+	t.Helper()
 	clk := newClock()
-	s := authServer(t, dbURL, clk, map[string]string{"LYO_RATE_LIMIT": "false"})
+	s := authServer(t, dbURL, clk, env)
 	w := &feedWorld{t: t, s: s, clk: clk, c: newClient(t, s, loadSpec(t)), byTopic: map[string][]item{}, dur: map[string]int64{}}
 	w.admin = w.c.as(w.c.createUser("admin@example.com", "admin password", "admin").AccessToken)
 	for i := range 3 {

@@ -37,6 +37,9 @@ func (s *server) wireJobs() error {
 	if err := q.Every(sweepTokensEvery, auth.SweepTokensArgs{}, nil); err != nil {
 		return err
 	}
+	if err := s.wireFeedJobs(q); err != nil {
+		return err
+	}
 	if err := q.RegisterMetrics(s.metrics.Registry); err != nil {
 		return fmt.Errorf("job metrics: %w", err)
 	}

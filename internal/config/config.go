@@ -74,6 +74,12 @@ type Config struct {
 	JobsPollInterval time.Duration
 	JobsStuckAfter   time.Duration
 
+	// FeedRefresh is how often each node rebuilds its catalogue index (new
+	// items, totals, trending, a newer model); FeedTrainEvery how often the
+	// feed's models are trained.
+	FeedRefresh    time.Duration
+	FeedTrainEvery time.Duration
+
 	// Flags are the defaults of feature flags; operators override them at run time.
 	Flags map[string]bool
 

@@ -161,6 +161,8 @@ var settings = []Setting{
 		get: func(c *Config) string { return strconv.Itoa(c.JobsWorkers) }},
 	durationSetting("LYO_JOBS_POLL_INTERVAL", "1s", "how often workers look for jobs they were not told about (on SQLite, the only way they learn of new jobs)", func(c *Config) *time.Duration { return &c.JobsPollInterval }),
 	durationSetting("LYO_JOBS_STUCK_AFTER", "10m", "`/readyz` reports jobs waiting or running longer than this (an optional check: it never makes the node unready)", func(c *Config) *time.Duration { return &c.JobsStuckAfter }),
+	positiveDuration("LYO_FEED_REFRESH", "10s", "how often each node rebuilds its feed index: new items, totals and trending reach feeds this often, and a newer model is loaded", func(c *Config) *time.Duration { return &c.FeedRefresh }),
+	positiveDuration("LYO_FEED_TRAIN_EVERY", "1h", "how often a background job trains the feed's models from the event log (one node at a time)", func(c *Config) *time.Duration { return &c.FeedTrainEvery }),
 	{Name: "LYO_STORAGE_PROVIDERS", Default: "main", Doc: "comma-separated names of the object storage providers, the first primary; each is configured by the `LYO_STORAGE_<NAME>_*` settings below",
 		set: func(c *Config, v string) (err error) { c.Storage, err = parseProviders(v); return err },
 		get: func(c *Config) string {
@@ -206,6 +208,22 @@ func durationSetting(name, def, doc string, field func(*Config) *time.Duration) 
 			return nil
 		},
 		get: func(c *Config) string { return field(c).String() }}
+}
+
+// positiveDuration is a duration setting that must be above zero.
+func positiveDuration(name, def, doc string, field func(*Config) *time.Duration) Setting {
+	st := durationSetting(name, def, doc, field)
+	set := st.set
+	st.set = func(c *Config, v string) error {
+		if err := set(c, v); err != nil {
+			return err
+		}
+		if *field(c) <= 0 {
+			return fmt.Errorf("want a duration above zero, such as 10s or 1h")
+		}
+		return nil
+	}
+	return st
 }
 
 func uintSetting(name, def, doc string, field func(*Config) *uint32) Setting {

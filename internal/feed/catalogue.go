@@ -65,8 +65,9 @@ type Catalogue struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	cur  atomic.Pointer[Index]
-	snap atomic.Pointer[loadedSnapshot]
+	cur     atomic.Pointer[Index]
+	snap    atomic.Pointer[loadedSnapshot]
+	skipped atomic.Int64 // a snapshot version that could not be read
 
 	mu    sync.Mutex // one rebuild at a time
 	nudge chan struct{}
@@ -193,8 +194,9 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 	return nil
 }
 
-// Run rebuilds every period, and soon after a Nudge, until ctx ends. A failed
-// rebuild is logged and the current index kept.
+// Run rebuilds every period, and soon after a Nudge, until ctx ends, binding a
+// newer model snapshot when one was stored. A failed rebuild is logged and the
+// current index kept.
 func (c *Catalogue) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -210,6 +212,9 @@ func (c *Catalogue) Run(ctx context.Context, every time.Duration) {
 				return
 			case <-time.After(200 * time.Millisecond):
 			}
+		}
+		if _, err := c.LoadSnapshot(ctx); err != nil && ctx.Err() == nil {
+			c.log.WarnContext(ctx, "feed: could not load the newest model snapshot; keeping the current one", "error", err)
 		}
 		if err := c.Rebuild(ctx); err != nil && ctx.Err() == nil {
 			c.log.WarnContext(ctx, "feed catalogue rebuild failed; serving the previous one", "error", err)

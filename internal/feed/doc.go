@@ -22,6 +22,12 @@
 //     swapped in atomically: every few seconds, soon after this node's content
 //     changes, and when a new snapshot is loaded. A request keeps the index it
 //     started with.
+//   - Model snapshots (package model: co-engagement neighbours, latent factors,
+//     content similarity) are trained from the event log by a periodic River
+//     job, unique per period so one node trains at a time, and stored versioned
+//     in the database (the newest three are kept). Every node loads the newest
+//     at start and whenever its periodic rebuild finds a newer one, and binds it
+//     into its next index.
 //   - Trending counters are hourly buckets in the database, rolled up from the
 //     event log by a periodic job; every node reads them when it rebuilds its
 //     index. The roll-up locks its mark, so two nodes never count an event twice.

@@ -2,11 +2,16 @@ package feed
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 type testClock struct {
@@ -140,5 +145,71 @@ func TestLearnerCache(t *testing.T) {
 	}
 	if after, _ := v.Version(ctx, "u"); after == before {
 		t.Error("Bump did not move the version")
+	}
+}
+
+// testRedis connects to LYO_TEST_REDIS_URL, skipping without it (but never in
+// CI), and returns a key prefix of the test's own; its keys go after the test.
+func testRedis(t *testing.T) (*redis.Client, string) {
+	t.Helper()
+	url := os.Getenv("LYO_TEST_REDIS_URL")
+	if url == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but LYO_TEST_REDIS_URL is not: the Redis tests cannot be skipped in CI")
+		}
+		t.Skip("Redis skipped: LYO_TEST_REDIS_URL is not set")
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatalf("LYO_TEST_REDIS_URL: %v", err)
+	}
+	client := redis.NewClient(opt)
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	prefix := "lyotest:feed:" + hex.EncodeToString(b) + ":"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			client.Del(ctx, iter.Val())
+		}
+		_ = client.Close()
+	})
+	if err := client.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("redis at LYO_TEST_REDIS_URL: %v", err)
+	}
+	return client, prefix
+}
+
+func TestRedisSessions(t *testing.T) {
+	rdb, prefix := testRedis(t)
+	clk := &testClock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+	testSessions(t, NewRedisSessions(rdb, prefix, 30*time.Minute, clk.now), clk)
+	// Redis itself drops an idle session's key, which bounds its memory.
+	ss := NewRedisSessions(rdb, prefix, 30*time.Minute, clk.now)
+	if err := ss.Start(context.Background(), Session{ID: "ttl", UserID: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := rdb.PTTL(context.Background(), prefix+"s:ttl").Val(); ttl <= 29*time.Minute || ttl > 30*time.Minute {
+		t.Errorf("a new session's key expires in %v, want 30 minutes", ttl)
+	}
+}
+
+func TestRedisVersions(t *testing.T) {
+	rdb, prefix := testRedis(t)
+	ctx := context.Background()
+	a, b := NewRedisVersions(rdb, prefix), NewRedisVersions(rdb, prefix)
+	v0, err := a.Version(ctx, "u")
+	if err != nil || v0 != 0 {
+		t.Fatalf("Version of a learner never changed = %d, %v", v0, err)
+	}
+	if err := b.Bump(ctx, "u"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.Version(ctx, "u"); err != nil || v == v0 {
+		t.Errorf("a bump through one node is not seen by another: %d, %v", v, err)
+	}
+	if v, _ := a.Version(ctx, "other"); v != 0 {
+		t.Errorf("another learner's version moved: %d", v)
 	}
 }

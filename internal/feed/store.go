@@ -43,6 +43,62 @@ type Store interface {
 	// TrendingBuckets returns the buckets that end after since (those that
 	// started less than an hour before it, and later ones).
 	TrendingBuckets(ctx context.Context, since time.Time) ([]rank.Bucket, error)
+
+	// TrainingEvents pages the whole event log in ingestion order after seq
+	// afterSeq, only the types that carry a training signal (view, complete,
+	// like, save, share, quiz_answer) and without each learner's events up to
+	// their last profile reset; it returns the events and the seq of the last
+	// one (afterSeq when there are none).
+	TrainingEvents(ctx context.Context, afterSeq int64, limit int) ([]TrainingEvent, int64, error)
+	// ItemTexts pages the published items by ID after afterID, with their
+	// texts (the body cut to its first bodyChars characters) and durations.
+	ItemTexts(ctx context.Context, afterID string, limit, bodyChars int) ([]ItemText, error)
+	// SaveSnapshot stores a trained model as the newest version, deletes all
+	// but the newest keep versions, and returns the new version.
+	SaveSnapshot(ctx context.Context, s SnapshotRecord, keep int) (int64, error)
+	// LatestSnapshot describes the newest snapshot; ErrNotFound when there is none.
+	LatestSnapshot(ctx context.Context) (SnapshotInfo, error)
+	// SnapshotData returns a snapshot's encoded bytes; ErrNotFound when it is gone.
+	SnapshotData(ctx context.Context, version int64) ([]byte, error)
+}
+
+// TrainingEvent is one event as training reads it.
+type TrainingEvent struct {
+	UserID  string
+	ItemID  string
+	Type    string
+	At      time.Time
+	WatchMS int64
+	Correct bool
+}
+
+// ItemText is what content similarity reads of a published item.
+type ItemText struct {
+	ID          string
+	Title       string
+	Description string
+	Body        string
+	Topics      []string
+	DurationMS  int64
+}
+
+// SnapshotInfo describes a stored model snapshot.
+type SnapshotInfo struct {
+	Version   int64
+	Format    int       // the encoding's version
+	BuiltAt   time.Time // the data it was trained on ends here
+	CreatedAt time.Time
+	Size      int64
+	Stats     map[string]any
+}
+
+// SnapshotRecord is a snapshot to store.
+type SnapshotRecord struct {
+	Format    int
+	BuiltAt   time.Time
+	CreatedAt time.Time
+	Stats     map[string]any
+	Data      []byte
 }
 
 // CatalogueItem is one item as the feed indexes and shows it.

@@ -24,22 +24,6 @@ func (s *Service) RollUpTrending(ctx context.Context) (int, error) {
 	return s.store.RollUpTrending(ctx, now.Add(-rollUpLag), now.Add(-keepBuckets))
 }
 
-// RunRollUp rolls up trending counters every period until ctx ends.
-func (s *Service) RunRollUp(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if _, err := s.RollUpTrending(ctx); err != nil && ctx.Err() == nil {
-			s.log.WarnContext(ctx, "feed: trending roll-up failed; it will catch up on the next run", "error", err)
-		}
-	}
-}
-
 // Trend is an item of a trending list.
 type Trend struct {
 	Entry

@@ -1,0 +1,114 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lyolearn/lyo/internal/feed"
+)
+
+// TrainingEvents pages the event log for training, in seq order.
+func (db *DB) TrainingEvents(ctx context.Context, afterSeq int64, limit int) ([]feed.TrainingEvent, int64, error) {
+	rows, err := db.pool.Query(ctx, `SELECT e.seq, e.user_id, e.item_id, e.type, e.at, e.watch_ms, coalesce(e.correct, false)
+		FROM events e LEFT JOIN feed_resets r ON r.user_id = e.user_id
+		WHERE e.seq > $1 AND e.seq > coalesce(r.after_seq, 0)
+			AND e.type IN ('view', 'complete', 'like', 'save', 'share', 'quiz_answer')
+		ORDER BY e.seq LIMIT $2`, afterSeq, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("training events: %w", err)
+	}
+	out := make([]feed.TrainingEvent, 0, limit)
+	last := afterSeq
+	var e feed.TrainingEvent
+	_, err = pgx.ForEachRow(rows, []any{&last, &e.UserID, &e.ItemID, &e.Type, &e.At, &e.WatchMS, &e.Correct}, func() error {
+		e.At = e.At.UTC()
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("training events: %w", err)
+	}
+	return out, last, nil
+}
+
+// ItemTexts pages published items by ID with their texts.
+func (db *DB) ItemTexts(ctx context.Context, afterID string, limit, bodyChars int) ([]feed.ItemText, error) {
+	rows, err := db.pool.Query(ctx, `SELECT i.id, i.title, i.description, left(i.body, $1), i.duration_ms,
+		coalesce((SELECT array_agg(t.topic_slug ORDER BY t.position) FROM item_topics t WHERE t.item_id = i.id), '{}')
+		FROM items i WHERE i.status = 'published' AND i.id > $2 ORDER BY i.id LIMIT $3`, bodyChars, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("item texts: %w", err)
+	}
+	var out []feed.ItemText
+	var it feed.ItemText
+	_, err = pgx.ForEachRow(rows, []any{&it.ID, &it.Title, &it.Description, &it.Body, &it.DurationMS, &it.Topics}, func() error {
+		row := it
+		if len(row.Topics) == 0 {
+			row.Topics = nil
+		}
+		out = append(out, row)
+		it.Topics = nil
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("item texts: %w", err)
+	}
+	return out, nil
+}
+
+// SaveSnapshot stores a snapshot and prunes the older ones in one transaction.
+func (db *DB) SaveSnapshot(ctx context.Context, s feed.SnapshotRecord, keep int) (int64, error) {
+	stats := s.Stats
+	if stats == nil {
+		stats = map[string]any{}
+	}
+	var version int64
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO feed_snapshots (format, built_at, created_at, stats, data)
+			VALUES ($1, $2, $3, $4, $5) RETURNING version`, s.Format, s.BuiltAt.UTC(), s.CreatedAt.UTC(), stats, s.Data).Scan(&version); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM feed_snapshots WHERE version <= $1::bigint - $2::bigint`, version, max(keep, 1))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save snapshot: %w", err)
+	}
+	return version, nil
+}
+
+// LatestSnapshot describes the newest snapshot.
+func (db *DB) LatestSnapshot(ctx context.Context) (feed.SnapshotInfo, error) {
+	var info feed.SnapshotInfo
+	var stats []byte
+	err := db.pool.QueryRow(ctx, `SELECT version, format, built_at, created_at, octet_length(data), stats
+		FROM feed_snapshots ORDER BY version DESC LIMIT 1`).Scan(&info.Version, &info.Format, &info.BuiltAt, &info.CreatedAt, &info.Size, &stats)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return info, fmt.Errorf("latest snapshot: %w", feed.ErrNotFound)
+	}
+	if err != nil {
+		return info, fmt.Errorf("latest snapshot: %w", err)
+	}
+	info.BuiltAt, info.CreatedAt = info.BuiltAt.UTC(), info.CreatedAt.UTC()
+	if err := json.Unmarshal(stats, &info.Stats); err != nil {
+		return info, fmt.Errorf("latest snapshot: %w", err)
+	}
+	return info, nil
+}
+
+// SnapshotData returns a snapshot's bytes.
+func (db *DB) SnapshotData(ctx context.Context, version int64) ([]byte, error) {
+	var data []byte
+	err := db.pool.QueryRow(ctx, `SELECT data FROM feed_snapshots WHERE version = $1`, version).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("snapshot %d: %w", version, feed.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %d: %w", version, err)
+	}
+	return data, nil
+}
