@@ -46,6 +46,22 @@ func (f feedEvents) Forget(ctx context.Context, userID string, d events.Deltas) 
 	return err
 }
 
+// feedAccounts is the accounts store that marks a learner's feed state as
+// changed when their profile changes: birth year, wellbeing settings and
+// timezone decide the feed's notices.
+type feedAccounts struct {
+	auth.Store
+	feed *feed.Service
+}
+
+func (f feedAccounts) UpdateProfile(ctx context.Context, id string, version int64, username string, p auth.Profile, now time.Time) (auth.User, error) {
+	u, err := f.Store.UpdateProfile(ctx, id, version, username, p, now)
+	if err == nil {
+		f.feed.Touched(ctx, id)
+	}
+	return u, err
+}
+
 // feedContent is the catalogue store that marks a learner's feed state as
 // changed when they follow or block, and asks for a new index when items or
 // series change.

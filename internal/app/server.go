@@ -143,8 +143,8 @@ func (s *server) wireServices(ctx context.Context) error {
 		return err
 	}
 	hasher := password.NewHasher(params, runtime.GOMAXPROCS(0))
-	s.auth = auth.NewService(s.db, hasher, issuer, s.log, auth.Options{RefreshTTL: cfg.RefreshTokenTTL, Now: s.now})
 	s.newFeed()
+	s.auth = auth.NewService(feedAccounts{s.db, s.feed}, hasher, issuer, s.log, auth.Options{RefreshTTL: cfg.RefreshTokenTTL, Now: s.now})
 	s.events = events.NewService(feedEvents{s.db, s.feed}, catalog{s.db}, events.Options{MaxBatch: cfg.EventsMaxBatch, Retention: cfg.EventsRetention, Now: s.now})
 	s.content = content.NewService(feedContent{s.db, s.feed}, directory{s.auth, s.now}, s.events, s.now)
 	s.auth.RegisterData(auth.DataPart{Name: "content", Export: s.content.Export, Delete: s.content.DeleteUserData})

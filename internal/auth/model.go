@@ -73,6 +73,9 @@ type Profile struct {
 	// Wellbeing settings the feed reads; 0 switches each off.
 	BreakReminderMinutes int
 	DailyLimitMinutes    int
+	// Timezone is the IANA zone the learner's day is counted in (the daily
+	// limit); "" means UTC.
+	Timezone string
 	// FollowingVisible is whether others may list whom the user follows; nil
 	// until the user chooses (see ShowsFollowing).
 	FollowingVisible *bool

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // timezones are validated the same with or without the system's database
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
@@ -82,6 +83,7 @@ type ProfilePatch struct {
 	BirthYear            *int    `json:"birth_year"`
 	BreakReminderMinutes *int    `json:"break_reminder_minutes"`
 	DailyLimitMinutes    *int    `json:"daily_limit_minutes"`
+	Timezone             *string `json:"timezone"`
 	FollowingVisible     *bool   `json:"following_visible"`
 }
 
@@ -140,6 +142,12 @@ func (p ProfilePatch) apply(u User, now time.Time) (string, Profile, error) {
 	}
 	minutes("break_reminder_minutes", p.BreakReminderMinutes, 240, &prof.BreakReminderMinutes)
 	minutes("daily_limit_minutes", p.DailyLimitMinutes, 1440, &prof.DailyLimitMinutes)
+	if p.Timezone != nil {
+		prof.Timezone = strings.TrimSpace(*p.Timezone)
+		if !ValidTimezone(prof.Timezone) {
+			fail("timezone", "use an IANA timezone such as Europe/Paris, or an empty string for UTC")
+		}
+	}
 	if p.FollowingVisible != nil {
 		v := *p.FollowingVisible
 		prof.FollowingVisible = &v
@@ -148,6 +156,19 @@ func (p ProfilePatch) apply(u User, now time.Time) (string, Profile, error) {
 		return "", Profile{}, err
 	}
 	return username, prof, nil
+}
+
+// ValidTimezone reports whether name is "" (UTC) or an IANA timezone this
+// server knows (its own copy of the database: package time/tzdata).
+func ValidTimezone(name string) bool {
+	if name == "" {
+		return true
+	}
+	if len(name) > 64 || name == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
 }
 
 // IsMinor reports whether a learner who gave their birth year may be under 18 at

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/lyolearn/lyo/internal/access"
@@ -22,6 +23,7 @@ type UserView struct {
 	IsMinor              bool        `json:"is_minor"`
 	BreakReminderMinutes int         `json:"break_reminder_minutes"`
 	DailyLimitMinutes    int         `json:"daily_limit_minutes"`
+	Timezone             string      `json:"timezone"`
 	FollowingVisible     bool        `json:"following_visible"`
 	CreatedAt            time.Time   `json:"created_at"`
 	UpdatedAt            time.Time   `json:"updated_at"`
@@ -34,6 +36,7 @@ func NewUserView(u User, now time.Time) UserView {
 		DisplayName: u.Profile.DisplayName, Bio: u.Profile.Bio, AvatarMediaID: u.Profile.AvatarMediaID,
 		Language: u.Profile.Language, IsMinor: u.Profile.IsMinor(now),
 		BreakReminderMinutes: u.Profile.BreakReminderMinutes, DailyLimitMinutes: u.Profile.DailyLimitMinutes,
+		Timezone:         cmp.Or(u.Profile.Timezone, "UTC"),
 		FollowingVisible: u.Profile.ShowsFollowing(now),
 		CreatedAt:        u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(),
 	}

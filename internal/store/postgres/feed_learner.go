@@ -20,10 +20,10 @@ func (db *DB) LearnerRecord(ctx context.Context, userID string, recent int) (fee
 	b := &pgx.Batch{}
 	a := &rec.Account
 	var resetAt *time.Time
-	b.Queue(`SELECT u.birth_year, u.break_reminder_minutes, u.daily_limit_minutes, r.reset_at
+	b.Queue(`SELECT u.birth_year, u.break_reminder_minutes, u.daily_limit_minutes, u.timezone, r.reset_at
 		FROM users u LEFT JOIN feed_resets r ON r.user_id = u.id WHERE u.id = $1`, userID).
 		QueryRow(func(row pgx.Row) error {
-			return row.Scan(&a.BirthYear, &a.BreakReminderMinutes, &a.DailyLimitMinutes, &resetAt)
+			return row.Scan(&a.BirthYear, &a.BreakReminderMinutes, &a.DailyLimitMinutes, &a.Timezone, &resetAt)
 		})
 	b.Queue(`SELECT item_id, type, at, watch_ms, coalesce(correct, false) FROM events
 		WHERE user_id = $1 AND seq > coalesce((SELECT after_seq FROM feed_resets WHERE user_id = $1), 0)

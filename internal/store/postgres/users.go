@@ -19,7 +19,7 @@ import (
 // userColumns is the column list scanUser reads, in its order.
 const userColumns = `id, email, username, password_hash, role, disabled, token_version, version,
 	display_name, bio, avatar_media_id, language, birth_year, break_reminder_minutes, daily_limit_minutes,
-	following_visible, created_at, updated_at`
+	timezone, following_visible, created_at, updated_at`
 
 func scanUser(r pgx.Row) (auth.User, error) {
 	var u auth.User
@@ -27,7 +27,7 @@ func scanUser(r pgx.Row) (auth.User, error) {
 	p := &u.Profile
 	err := r.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.TokenVersion, &u.Version,
 		&p.DisplayName, &p.Bio, &p.AvatarMediaID, &p.Language, &p.BirthYear, &p.BreakReminderMinutes, &p.DailyLimitMinutes,
-		&p.FollowingVisible, &u.CreatedAt, &u.UpdatedAt)
+		&p.Timezone, &p.FollowingVisible, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return auth.User{}, err
 	}
@@ -51,7 +51,7 @@ func userArgs(u auth.User) []any {
 	p := u.Profile
 	return []any{u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion, u.Version,
 		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
-		p.FollowingVisible, u.CreatedAt.UTC(), u.UpdatedAt.UTC()}
+		p.Timezone, p.FollowingVisible, u.CreatedAt.UTC(), u.UpdatedAt.UTC()}
 }
 
 // placeholders is "$1, $2, …, $n".
@@ -110,10 +110,10 @@ func (db *DB) UpdateProfile(ctx context.Context, id string, version int64, usern
 	u, err := scanUser(db.pool.QueryRow(ctx, `
 		UPDATE users SET username = $1, display_name = $2, bio = $3, avatar_media_id = $4, language = $5,
 			birth_year = $6, break_reminder_minutes = $7, daily_limit_minutes = $8, following_visible = $9,
-			version = version + 1, updated_at = $10
+			timezone = $13, version = version + 1, updated_at = $10
 		WHERE id = $11 AND version = $12 RETURNING `+userColumns,
 		username, p.DisplayName, p.Bio, p.AvatarMediaID, p.Language,
-		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, p.FollowingVisible, now.UTC(), id, version))
+		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, p.FollowingVisible, now.UTC(), id, version, p.Timezone))
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = db.changedOrGone(ctx, id)
 	}

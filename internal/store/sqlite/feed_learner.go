@@ -13,7 +13,7 @@ import (
 // The statements of a learner's record, prepared once: the record is read on
 // every feed request whose learner is not cached.
 const (
-	learnerAccountSQL = `SELECT u.birth_year, u.break_reminder_minutes, u.daily_limit_minutes,
+	learnerAccountSQL = `SELECT u.birth_year, u.break_reminder_minutes, u.daily_limit_minutes, u.timezone,
 		coalesce(r.reset_at, ''), coalesce(r.after_seq, 0)
 		FROM users u LEFT JOIN feed_resets r ON r.user_id = u.id WHERE u.id = ?`
 	learnerRecentSQL = `SELECT item_id, type, at, watch_ms, coalesce(correct, 0) FROM events
@@ -48,7 +48,7 @@ func (db *DB) LearnerRecord(ctx context.Context, userID string, recent int) (rec
 	var afterSeq int64
 	a := &rec.Account
 	err = tx.StmtContext(ctx, stmts[0]).QueryRowContext(ctx, userID).Scan(&a.BirthYear, &a.BreakReminderMinutes,
-		&a.DailyLimitMinutes, &resetAt, &afterSeq)
+		&a.DailyLimitMinutes, &a.Timezone, &resetAt, &afterSeq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, wrap(feed.ErrNotFound)
 	}

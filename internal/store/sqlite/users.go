@@ -16,7 +16,7 @@ import (
 // userColumns is the column list scanUser reads, in its order.
 const userColumns = `id, email, username, password_hash, role, disabled, token_version, version,
 	display_name, bio, avatar_media_id, language, birth_year, break_reminder_minutes, daily_limit_minutes,
-	following_visible, created_at, updated_at`
+	timezone, following_visible, created_at, updated_at`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -27,7 +27,7 @@ func scanUser(r scanner) (auth.User, error) {
 	p := &u.Profile
 	err := r.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.TokenVersion, &u.Version,
 		&p.DisplayName, &p.Bio, &p.AvatarMediaID, &p.Language, &p.BirthYear, &p.BreakReminderMinutes, &p.DailyLimitMinutes,
-		&p.FollowingVisible, &created, &updated)
+		&p.Timezone, &p.FollowingVisible, &created, &updated)
 	if err != nil {
 		return auth.User{}, err
 	}
@@ -56,7 +56,7 @@ func userArgs(u auth.User) []any {
 	p := u.Profile
 	return []any{u.ID, u.Email, u.Username, u.PasswordHash, string(u.Role), u.Disabled, u.TokenVersion, u.Version,
 		p.DisplayName, p.Bio, p.AvatarMediaID, p.Language, p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes,
-		p.FollowingVisible, formatTime(u.CreatedAt), formatTime(u.UpdatedAt)}
+		p.Timezone, p.FollowingVisible, formatTime(u.CreatedAt), formatTime(u.UpdatedAt)}
 }
 
 // UserByID returns the user; auth.ErrNotFound when there is none.
@@ -120,11 +120,11 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) 
 func (db *DB) UpdateProfile(ctx context.Context, id string, version int64, username string, p auth.Profile, now time.Time) (auth.User, error) {
 	u, err := scanUser(db.writer.QueryRowContext(ctx, `
 		UPDATE users SET username = ?, display_name = ?, bio = ?, avatar_media_id = ?, language = ?,
-			birth_year = ?, break_reminder_minutes = ?, daily_limit_minutes = ?, following_visible = ?,
+			birth_year = ?, break_reminder_minutes = ?, daily_limit_minutes = ?, timezone = ?, following_visible = ?,
 			version = version + 1, updated_at = ?
 		WHERE id = ? AND version = ? RETURNING `+userColumns,
 		username, p.DisplayName, p.Bio, p.AvatarMediaID, p.Language,
-		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, p.FollowingVisible, formatTime(now), id, version))
+		p.BirthYear, p.BreakReminderMinutes, p.DailyLimitMinutes, p.Timezone, p.FollowingVisible, formatTime(now), id, version))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = db.changedOrGone(ctx, id)
 	}

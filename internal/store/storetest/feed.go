@@ -175,7 +175,7 @@ func testFeedLearnerRecord(t *testing.T, s store.Store) {
 	if rec.Topics["t-"+x] != 3 || rec.Topics["t-"+y] != 2 || rec.Creators["c"] != 5 || len(rec.Topics) != 2 {
 		t.Errorf("affinities %v %v; want t-x 3, t-y 2, c 5", rec.Topics, rec.Creators)
 	}
-	if want := (feed.Account{BirthYear: 2011, BreakReminderMinutes: 20, DailyLimitMinutes: 45}); rec.Account != want {
+	if want := (feed.Account{BirthYear: 2011, BreakReminderMinutes: 20, DailyLimitMinutes: 45, Timezone: "America/Sao_Paulo"}); rec.Account != want {
 		t.Errorf("Account = %+v, want %+v", rec.Account, want)
 	}
 

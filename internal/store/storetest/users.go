@@ -50,7 +50,7 @@ func newUser(i int) auth.User {
 		Version:      int64(10 + i),
 		Profile: auth.Profile{
 			DisplayName: fmt.Sprintf("User %d", i), Bio: "likes ✨ physics", AvatarMediaID: id.New(now),
-			Language: "pt-BR", BirthYear: 1990 + i%20, BreakReminderMinutes: 25, DailyLimitMinutes: 90,
+			Language: "pt-BR", BirthYear: 1990 + i%20, BreakReminderMinutes: 25, DailyLimitMinutes: 90, Timezone: "America/Sao_Paulo",
 			FollowingVisible: visible,
 		},
 		CreatedAt: now,
@@ -129,7 +129,7 @@ func testUserUpdateProfile(t *testing.T, s store.Store) {
 	hidden := false
 	p := auth.Profile{
 		DisplayName: "Ada L.", Bio: "new bio\nsecond line", AvatarMediaID: id.New(now), Language: "en",
-		BirthYear: 1815, BreakReminderMinutes: 15, DailyLimitMinutes: 0, FollowingVisible: &hidden,
+		BirthYear: 1815, BreakReminderMinutes: 15, DailyLimitMinutes: 0, Timezone: "Asia/Tokyo", FollowingVisible: &hidden,
 	}
 	got, err := s.UpdateProfile(ctx, u.ID, u.Version, "Ada", p, now)
 	if err != nil {
