@@ -37,6 +37,8 @@ Usage:
   lyo seed --synthetic --learners N --items M --events K [--seed S] [--now T] [--export FILE] [--force]
                                generate a synthetic data set at scale and load it through the batch paths
                                (or write its interactions as CSV); refused in production unless --force
+  lyo eval --data FILE [--format csv|recbole] [--items FILE] [--threshold 4] [--json] [--lists FILE] [--seed N]
+                               evaluate the feed engine offline beside the baselines (no server, no database)
   lyo flags list               show feature flags, their defaults and overrides
   lyo flags set NAME on|off    override a flag for every node
   lyo flags reset NAME         remove the override
@@ -86,6 +88,8 @@ func runStreams(ctx context.Context, args []string, getenv func(string) string, 
 		return runSeed(ctx, rest, getenv, stdout, stderr)
 	case "flags":
 		return runFlags(ctx, rest, getenv, stdout)
+	case "eval":
+		return runEval(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, versionString())
 		return nil

@@ -48,7 +48,7 @@ func runDeps(t *testing.T, stubs map[string]string) (stderr string, calls []stri
 	return out.String(), calls
 }
 
-var allDeps = []string{"gcc", "libc6-dev", "pkg-config", "libvips-dev", "ffmpeg"}
+var allDeps = []string{"gcc", "libc6-dev", "pkg-config", "libvips-dev", "ffmpeg", "python3"}
 
 // TestDepsNeverStopsTheBuild: where apt-get fails, or only sudo with a password
 // could run it, scripts/deps exits 0 naming every package it could not install,
