@@ -19,12 +19,23 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // database at the last whole migration. Write transactions take SQLite's write lock
 // at BEGIN, so two processes migrating the same file apply each version once. The
 // job queue's tables (River's migrations) follow Lyo's own.
+//
+// Another process may hold the write lock for longer than busy_timeout (a node
+// applying River's migrations in one transaction on a busy machine): migrating
+// waits for it, step by step, up to migrateWait.
 func (db *DB) Migrate(ctx context.Context) error {
-	if _, err := db.writer.ExecContext(ctx, createMigrationsTable); err != nil {
+	if err := waitBusy(ctx, func() error {
+		_, err := db.writer.ExecContext(ctx, createMigrationsTable)
+		return err
+	}); err != nil {
 		return fmt.Errorf("migrate sqlite: create schema_migrations: %w", err)
 	}
 	for _, m := range db.migrations {
-		applied, err := db.apply(ctx, m)
+		var applied bool
+		err := waitBusy(ctx, func() (err error) {
+			applied, err = db.apply(ctx, m)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -40,7 +51,30 @@ func (db *DB) Migrate(ctx context.Context) error {
 		// Not an error: an older binary must keep running while a newer one rolls out.
 		db.logger.WarnContext(ctx, "database schema is newer than this binary", "engine", "sqlite", "database", newest, "binary", known)
 	}
-	return db.migrateRiver(ctx)
+	return waitBusy(ctx, func() error { return db.migrateRiver(ctx) })
+}
+
+// migrateWait bounds how long migrating waits for another process's lock.
+const migrateWait = 2 * time.Minute
+
+// waitBusy runs step again while it fails because another connection holds
+// SQLite's lock, backing off up to a second between tries, for at most
+// migrateWait. A step is one transaction, so trying it again is safe.
+func waitBusy(ctx context.Context, step func() error) error {
+	deadline := time.Now().Add(migrateWait)
+	pause := 50 * time.Millisecond
+	for {
+		err := step()
+		if err == nil || !busy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
 }
 
 func (db *DB) apply(ctx context.Context, m migrate.Migration) (applied bool, err error) {

@@ -138,6 +138,37 @@ func TestConcurrentMigrateOnOneFile(t *testing.T) {
 	}
 }
 
+// A process that holds the write lock longer than busy_timeout (another node
+// applying a long migration on a busy machine) makes migrating wait, not fail.
+func TestMigrateWaitsOutALongLock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("holds a lock past the five-second busy timeout")
+	}
+	path := filepath.Join(t.TempDir(), "lyo.db")
+	holder := open(t, path)
+	if err := holder.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := holder.writer.Begin() // immediate: takes the write lock now
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(6 * time.Second)
+		tx.Rollback()
+		close(released)
+	}()
+	if err := open(t, path).Migrate(context.Background()); err != nil {
+		t.Fatalf("Migrate while another process held the lock for 6 s: %v", err)
+	}
+	select {
+	case <-released:
+	default:
+		t.Fatal("Migrate returned while the lock was still held")
+	}
+}
+
 func TestTimeTextSortsLikeTime(t *testing.T) {
 	base := time.Date(2025, 1, 1, 0, 0, 5, 0, time.UTC)
 	times := []time.Time{base, base.Add(100 * time.Millisecond), base.Add(time.Second), base.Add(time.Nanosecond)}

@@ -29,3 +29,9 @@ func Full(err error) bool {
 	var se *modernc.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL
 }
+
+// busy reports whether err is SQLite's "another connection holds the lock".
+func busy(err error) bool {
+	var se *modernc.Error
+	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED)
+}
