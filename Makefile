@@ -19,3 +19,4 @@ bench:
 	bench/http-overhead.sh
 	bench/ingest.sh
 	bench/seed.sh
+	bench/feed.sh
