@@ -26,6 +26,14 @@
 //     (pairs whose topics are known); novelty@10 = mean −log2 of the share of
 //     training users who have the item.
 //
+// The engine's blend weights (how much latent factors, EASE, co-engagement,
+// content and topic affinity count, how fast history fades by position from
+// its end, how much a positive interaction counts over a view) are tuned by
+// Tune before the run: the same protocol applied again to the training rows
+// alone carves a validation split, the models are trained on what is left,
+// and a coordinate search keeps the weights that score best there. The
+// held-out rows play no part in it.
+//
 // Run does all of it and returns a Report, which writes the table, the JSON
 // of the results, and the engine's lists as JSON lines with the file's own
 // tokens, so an independent script can recompute the figures. No server and no

@@ -24,6 +24,53 @@ type Options struct {
 	Workers   int
 	// Progress, when set, is told what the run is doing (for stderr).
 	Progress func(msg string)
+	// NoTune keeps the default weights instead of tuning them on a
+	// validation split (ignored when Config is set, which is used as it is).
+	NoTune bool
+}
+
+// fitted is every model trained on one training set, and the engine's
+// snapshot made of them.
+type fitted struct {
+	t       *trainSet
+	info    map[string]ItemInfo
+	knn     *itemKNN
+	factors *model.Factors
+	ease    *model.EASE
+	snap    *model.Snapshot
+}
+
+// fitModels trains the baselines on t and assembles the engine's snapshot
+// from them, so a run trains each model once.
+func fitModels(ctx context.Context, t *trainSet, o Options, say func(string)) (*fitted, error) {
+	fit := &fitted{t: t, info: o.Items}
+	var err error
+	say("training item-knn")
+	if fit.knn, err = newItemKNN(ctx, t, o.KNN); err != nil {
+		return nil, err
+	}
+	say("training als")
+	if fit.factors, err = model.ALS(ctx, t.m, o.ALS); err != nil {
+		return nil, fmt.Errorf("als: %w", err)
+	}
+	say("training ease")
+	switch fit.ease, err = model.TrainEASE(ctx, t.m, o.EASE); {
+	case errors.Is(err, model.ErrTooLarge):
+		fit.ease = nil
+		say("ease left out: " + err.Error())
+	case err != nil:
+		return nil, fmt.Errorf("ease: %w", err)
+	}
+	say("building the engine's snapshot")
+	if fit.snap, err = snapshotFrom(ctx, t, fit.knn.lists, fit.factors, fit.ease, o.Items, o.Workers); err != nil {
+		return nil, err
+	}
+	return fit, nil
+}
+
+// engine is the full feed over the fitted snapshot with configuration cfg.
+func (f *fitted) engine(cfg *rank.Config, seed uint64) *engine {
+	return newEngine(f.t, f.snap, f.info, cfg, seed)
 }
 
 // Result is one model's figures.
@@ -77,37 +124,31 @@ func Run(ctx context.Context, rows []Row, o Options) (*Report, error) {
 	}
 	say(fmt.Sprintf("%d rows, %d users (%d scored), %d training items", len(rows), len(s.Users), len(s.Scored), len(s.Items)))
 	t := newTrainSet(s, o.Threshold, o.Items)
-	say("training item-knn")
-	knn, err := newItemKNN(ctx, t, o.KNN)
-	if err != nil {
-		return nil, err
-	}
-	say("training als")
-	f, err := model.ALS(ctx, t.m, o.ALS)
-	if err != nil {
-		return nil, fmt.Errorf("als: %w", err)
-	}
-	models := []recommender{nil, newPopularity(t), knn, &latent{t: t, f: f, top: model.NewTopK(20)}}
-	var ez *model.EASE
-	say("training ease")
-	switch ez, err = model.TrainEASE(ctx, t.m, o.EASE); {
-	case errors.Is(err, model.ErrTooLarge):
-		say("ease left out: " + err.Error())
-	case err != nil:
-		return nil, fmt.Errorf("ease: %w", err)
-	default:
-		models = append(models, &ease{t: t, e: ez, scores: make([]float32, t.m.NCols), top: model.NewTopK(20)})
-	}
-	say("building the engine's snapshot")
-	snap, err := snapshotFrom(ctx, t, knn.lists, f, ez, o.Items, o.Workers)
+	fit, err := fitModels(ctx, t, o, say)
 	if err != nil {
 		return nil, err
 	}
 	cfg := o.Config
 	if cfg == nil {
 		cfg = rank.DefaultConfig()
+		if !o.NoTune {
+			say("tuning the engine's weights on a validation split carved from training")
+			tuned, err := Tune(ctx, s, o)
+			switch {
+			case errors.Is(err, ErrNoUsers):
+				say("no validation user: default weights")
+			case err != nil:
+				return nil, fmt.Errorf("tune: %w", err)
+			default:
+				cfg = tuned.Config
+				say(tuned.Summary())
+			}
+		}
 	}
-	models[0] = newEngine(t, snap, o.Items, cfg, o.Seed)
+	models := []recommender{fit.engine(cfg, o.Seed), newPopularity(t), fit.knn, &latent{t: t, f: fit.factors, top: model.NewTopK(20)}}
+	if fit.ease != nil {
+		models = append(models, &ease{t: t, e: fit.ease, scores: make([]float32, t.m.NCols), top: model.NewTopK(20)})
+	}
 	rep := &Report{Users: len(s.Scored), Items: len(s.Items), Rows: len(rows)}
 	for _, m := range models {
 		say("ranking with " + m.name())

@@ -157,7 +157,7 @@ func (r *run) history() {
 			s.wCo = append(s.wCo, model.Weighted2{Item: e.mod, A: e.pos, B: e.view})
 			s.refCo = append(s.refCo, int32(h))
 		}
-		if w := max(e.pos, 0) + e.view; w > 0 {
+		if w := float32(r.cfg.PositiveWeight)*max(e.pos, 0) + e.view; w > 0 {
 			s.wAll = append(s.wAll, modelWeighted(e.mod, w))
 			s.refAll = append(s.refAll, int32(h))
 		}

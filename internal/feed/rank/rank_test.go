@@ -1,6 +1,7 @@
 package rank
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -146,13 +147,13 @@ func TestCapsHold(t *testing.T) {
 			}
 		}
 		for c, n := range creators {
-			if n > 4 { // 20% of 20
+			if n > int(math.Ceil(cfg.CreatorShare*20)) {
 				t.Errorf("learner %s: creator %s has %d entries, cap 4", u.ID, c, n)
 			}
 		}
 		for tp, n := range topics {
-			if n > 12 { // 60% of 20
-				t.Errorf("learner %s: topic %s has %d entries, cap 12", u.ID, tp, n)
+			if limit := int(math.Ceil(cfg.TopicShare * 20)); n > limit {
+				t.Errorf("learner %s: topic %s has %d entries, cap %d", u.ID, tp, n, limit)
 			}
 		}
 	}
