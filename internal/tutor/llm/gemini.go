@@ -224,7 +224,7 @@ func (s *geminiStream) Next() (string, error) {
 		if s.done {
 			return "", s.err
 		}
-		resp, err, ok := s.next()
+		resp, err, ok := s.pull()
 		if !ok {
 			s.done, s.err = true, io.EOF
 			if s.res.FinishReason == "" {
@@ -239,6 +239,17 @@ func (s *geminiStream) Next() (string, error) {
 		}
 		s.take(resp)
 	}
+}
+
+// pull is next with the SDK's panics on malformed bodies (a field of an
+// unexpected JSON type) turned into errors: a provider's bytes must not crash Lyo.
+func (s *geminiStream) pull() (resp *genai.GenerateContentResponse, err error, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			resp, err, ok = nil, fmt.Errorf("malformed response: %v", r), true
+		}
+	}()
+	return s.next()
 }
 
 func (s *geminiStream) take(resp *genai.GenerateContentResponse) {

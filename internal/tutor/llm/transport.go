@@ -2,6 +2,8 @@ package llm
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -29,7 +31,34 @@ func (t noteRetryAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 			n.d.Store(int64(retryAfterHeader(resp.Header.Get("Retry-After"), time.Now())))
 		}
 	}
+	if err == nil {
+		resp.Body = &capped{ReadCloser: resp.Body, left: maxBody}
+	}
 	return resp, err
+}
+
+// maxBody bounds what one answer may send: far above any real completion,
+// low enough that a broken or hostile server cannot exhaust memory (the Gemini
+// SDK would buffer a line of up to 256 MiB).
+const maxBody = 8 << 20
+
+var errBodyTooLarge = errors.New("llm: response body too large")
+
+type capped struct {
+	io.ReadCloser
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errBodyTooLarge
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.ReadCloser.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // httpClient returns a client whose transport notes Retry-After; c's own
