@@ -36,13 +36,41 @@ func startVips() {
 func canDecode(f Format) bool {
 	switch f {
 	case HEIC:
-		startVips()
-		return vips.IsTypeSupported(vips.ImageTypeHEIF)
+		return decodesHEIC()
 	case AVIF:
-		startVips()
-		return vips.IsTypeSupported(vips.ImageTypeAVIF)
+		return decodesAVIF()
 	}
 	return true
+}
+
+var (
+	decodesHEIC = sync.OnceValue(func() bool { return decodesSample(vips.ImageTypeHEIF, sampleHEIC) })
+	decodesAVIF = sync.OnceValue(func() bool { return decodesSample(vips.ImageTypeAVIF, sampleAVIF) })
+	encodesAVIF = sync.OnceValue(func() bool {
+		startVips()
+		img, err := vips.Black(2, 2)
+		if err != nil {
+			return false
+		}
+		defer img.Close()
+		_, _, err = img.ExportAvif(&vips.AvifExportParams{StripMetadata: true, Quality: 50, Bitdepth: 8, Effort: 0})
+		return err == nil
+	})
+)
+
+// decodesSample tells whether libvips decodes a sample of a format to pixels.
+func decodesSample(t vips.ImageType, sample string) bool {
+	startVips()
+	if !vips.IsTypeSupported(t) {
+		return false
+	}
+	img, err := vips.LoadImageFromBuffer([]byte(sample), nil)
+	if err != nil {
+		return false
+	}
+	defer img.Close()
+	_, err = img.ToBytes()
+	return err == nil
 }
 
 type vipsProcessor struct{ lim Limits }
@@ -58,7 +86,7 @@ func vipsEncodes(f Format) bool {
 	case JPEG, PNG, WebP:
 		return true
 	case AVIF:
-		return vips.IsTypeSupported(vips.ImageTypeAVIF)
+		return encodesAVIF()
 	}
 	return false
 }

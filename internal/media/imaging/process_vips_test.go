@@ -1,0 +1,98 @@
+//go:build vips
+
+package imaging
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"os"
+	"testing"
+
+	"github.com/davidbyttow/govips/v2/vips"
+)
+
+// libvips is here, so HEIC and AVIF from phones are accepted and processed.
+func TestProcessHEIF(t *testing.T) {
+	startVips()
+	for _, f := range []Format{HEIC, AVIF} {
+		t.Run(string(f), func(t *testing.T) {
+			if !canDecode(f) {
+				t.Fatalf("this libvips cannot decode %s: install libheif with its decoders (scripts/deps)", f)
+			}
+			img, err := vips.NewImageFromBuffer(encodeJPEG(t, quadrants(640, 480)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer img.Close()
+			var b []byte
+			if f == HEIC {
+				b, _, err = img.ExportHeif(&vips.HeifExportParams{Quality: 80})
+			} else {
+				b, _, err = img.ExportAvif(&vips.AvifExportParams{Quality: 80, Bitdepth: 8, Effort: 0})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := Sniff(b); err != nil || got != f {
+				t.Fatalf("Sniff = %q, %v", got, err)
+			}
+			src := writeFile(t, t.TempDir(), "photo."+f.Ext(), b)
+			res, err := New().Process(context.Background(), src, DefaultPresets(), t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Variants) != 6 || res.Variants[5].Width != 640 || res.Variants[5].Height != 480 {
+				t.Fatalf("variants %+v", res.Variants)
+			}
+			for _, v := range res.Variants {
+				checkOutput(t, v)
+			}
+			last := res.Variants[5]
+			b, _ = os.ReadFile(last.Path)
+			m := decodeOutput(t, last.Format, b)
+			if !near(m.At(80, 60), red, 40) || !near(m.At(560, 420), white, 40) {
+				t.Errorf("corners %v %v", m.At(80, 60), m.At(560, 420))
+			}
+		})
+	}
+}
+
+// A photo tagged with the Display P3 profile is converted to sRGB before its
+// profile is stripped: the variant shows the colour the photo shows, not its
+// P3 numbers read as sRGB.
+func TestProcessConvertsToSRGB(t *testing.T) {
+	startVips()
+	want := color.RGBA{200, 60, 40, 255}
+	m := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for i := 0; i < len(m.Pix); i += 4 {
+		m.Pix[i], m.Pix[i+1], m.Pix[i+2], m.Pix[i+3] = want.R, want.G, want.B, 255
+	}
+	img, err := vips.NewImageFromBuffer(encodePNG(t, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	if err := img.TransformICCProfileWithFallback("p3", "srgb"); err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := img.ExportPng(&vips.PngExportParams{Compression: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagged := decodeOutput(t, PNG, b)
+	if near(tagged.At(32, 32), want, 10) {
+		t.Fatalf("the P3 file's numbers %v are sRGB's: the test would prove nothing", tagged.At(32, 32))
+	}
+	src := writeFile(t, t.TempDir(), "p3.png", b)
+	res, err := New().Process(context.Background(), src, []Preset{{Name: "png", Width: 64, Format: PNG}}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := res.Variants[0]
+	checkOutput(t, v)
+	out, _ := os.ReadFile(v.Path)
+	if got := decodeOutput(t, v.Format, out).At(32, 32); !near(got, want, 4) {
+		t.Errorf("variant pixel %v, want %v (the P3 numbers were %v)", got, want, tagged.At(32, 32))
+	}
+}
