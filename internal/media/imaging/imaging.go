@@ -10,6 +10,9 @@ package imaging
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/lyolearn/lyo/internal/fault"
 )
@@ -125,15 +128,47 @@ type Preset struct {
 
 // DefaultPresets are three widths, each in WebP and in the JPEG fallback,
 // smallest first.
-func DefaultPresets() []Preset {
+func DefaultPresets() []Preset { return Presets([]int{150, 480, 1080}, WebP, JPEG) }
+
+// Presets makes a preset for each width in each format, named
+// "{width}-{format}" at the format's default quality, smallest first. AVIF
+// belongs in the list only where the configuration asks for it: it is the
+// slowest to encode by far.
+func Presets(widths []int, formats ...Format) []Preset {
+	ws := slices.Clone(widths)
+	slices.Sort(ws)
 	var ps []Preset
-	for _, w := range []int{150, 480, 1080} {
-		ps = append(ps,
-			Preset{Name: presetName(w, WebP), Width: w, Format: WebP, Quality: 80},
-			Preset{Name: presetName(w, JPEG), Width: w, Format: JPEG, Quality: 82},
-		)
+	for _, w := range slices.Compact(ws) {
+		for _, f := range formats {
+			ps = append(ps, Preset{Name: presetName(w, f), Width: w, Format: f, Quality: DefaultQuality(f)})
+		}
 	}
 	return ps
+}
+
+// DefaultQuality is the encoder quality a preset of format f gets unless it
+// says otherwise: about where each format's artefacts stop being visible at
+// phone-screen sizes.
+func DefaultQuality(f Format) int {
+	switch f {
+	case WebP:
+		return 80
+	case AVIF:
+		return 55
+	}
+	return 82
+}
+
+// ParseFormat reads a format name as configuration writes it: "jpeg" (or
+// "jpg"), "png", "webp", "avif".
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+	case "jpg":
+		return JPEG, nil
+	case JPEG, PNG, WebP, AVIF:
+		return f, nil
+	}
+	return "", fmt.Errorf("image format %q: want jpeg, png, webp or avif", s)
 }
 
 // Output is one variant written to a temporary file, which the caller moves

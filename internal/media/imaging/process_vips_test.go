@@ -3,6 +3,7 @@
 package imaging
 
 import (
+	"bytes"
 	"context"
 	"image"
 	"image/color"
@@ -94,5 +95,39 @@ func TestProcessConvertsToSRGB(t *testing.T) {
 	out, _ := os.ReadFile(v.Path)
 	if got := decodeOutput(t, v.Format, out).At(32, 32); !near(got, want, 4) {
 		t.Errorf("variant pixel %v, want %v (the P3 numbers were %v)", got, want, tagged.At(32, 32))
+	}
+}
+
+// AVIF variants, when the configuration asks for them.
+func TestProcessAVIFVariants(t *testing.T) {
+	if !vipsEncodes(AVIF) {
+		t.Fatal("this libvips cannot write AVIF: install libheif with its AV1 encoder (scripts/deps)")
+	}
+	src := writeFile(t, t.TempDir(), "photo", withEXIF(encodeJPEG(t, photo(800, 600)), 6))
+	res, err := New().Process(context.Background(), src, Presets([]int{160}, AVIF), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Variants) != 1 {
+		t.Fatalf("variants %+v", res.Variants)
+	}
+	for _, v := range res.Variants {
+		f, err := os.Open(v.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := Probe(f, Limits{})
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Upright: the original is 800×600 turned a quarter.
+		if w, h := info.Upright(); info.Format != AVIF || w != v.Width || h != v.Height || v.Height <= v.Width {
+			t.Errorf("%s: %+v, Output says %d×%d", v.Preset.Name, info, v.Width, v.Height)
+		}
+		b, _ := os.ReadFile(v.Path)
+		if bytes.Contains(b, []byte("Exif")) || bytes.Contains(b, exifBlock(6)[:8]) {
+			t.Errorf("%s keeps EXIF", v.Preset.Name)
+		}
 	}
 }

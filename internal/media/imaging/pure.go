@@ -100,7 +100,7 @@ func encodeGo(m *image.RGBA, t target, out *outputs) (Output, error) {
 	case JPEG:
 		q := t.preset.Quality
 		if q <= 0 || q > 100 {
-			q = 82
+			q = DefaultQuality(JPEG)
 		}
 		err = jpeg.Encode(w, m, &jpeg.Options{Quality: q})
 	case PNG:

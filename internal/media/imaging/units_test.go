@@ -191,3 +191,25 @@ func TestHeifOrientation(t *testing.T) {
 		}
 	}
 }
+
+func TestPresets(t *testing.T) {
+	got := Presets([]int{1080, 150, 480, 150}, AVIF, JPEG)
+	want := []Preset{
+		{"150-avif", 150, AVIF, 55}, {"150-jpeg", 150, JPEG, 82},
+		{"480-avif", 480, AVIF, 55}, {"480-jpeg", 480, JPEG, 82},
+		{"1080-avif", 1080, AVIF, 55}, {"1080-jpeg", 1080, JPEG, 82},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Presets (-want +got):\n%s", diff)
+	}
+	for in, want := range map[string]Format{"JPG": JPEG, " webp": WebP, "avif": AVIF, "png": PNG} {
+		if got, err := ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"gif", "heic", "svg", ""} {
+		if _, err := ParseFormat(in); err == nil {
+			t.Errorf("ParseFormat(%q) accepted", in)
+		}
+	}
+}

@@ -237,16 +237,16 @@ func encodeVips(m *vips.ImageRef, t target, out *outputs) (Output, error) {
 	var err error
 	switch t.format {
 	case WebP:
-		buf, _, err = m.ExportWebp(&vips.WebpExportParams{StripMetadata: true, Quality: quality(q, 80), ReductionEffort: 4})
+		buf, _, err = m.ExportWebp(&vips.WebpExportParams{StripMetadata: true, Quality: quality(q, DefaultQuality(WebP)), ReductionEffort: 4})
 		if err == nil {
 			buf, err = stripWebP(buf)
 		}
 	case JPEG:
-		buf, _, err = m.ExportJpeg(&vips.JpegExportParams{StripMetadata: true, Quality: quality(q, 82), Interlace: true, OptimizeCoding: true})
+		buf, _, err = m.ExportJpeg(&vips.JpegExportParams{StripMetadata: true, Quality: quality(q, DefaultQuality(JPEG)), Interlace: true, OptimizeCoding: true})
 	case PNG:
 		buf, _, err = m.ExportPng(&vips.PngExportParams{StripMetadata: true, Compression: 6, Filter: vips.PngFilterAll})
 	case AVIF:
-		buf, _, err = m.ExportAvif(&vips.AvifExportParams{StripMetadata: true, Quality: quality(q, 55), Bitdepth: 8, Effort: 4})
+		buf, _, err = m.ExportAvif(&vips.AvifExportParams{StripMetadata: true, Quality: quality(q, DefaultQuality(AVIF)), Bitdepth: 8, Effort: 4})
 	default:
 		err = fmt.Errorf("cannot write %s", t.format)
 	}
