@@ -36,7 +36,10 @@ type ChainConfig struct {
 	Cooldown time.Duration
 
 	Breaker BreakerConfig
-	Now     func() time.Time // default time.Now
+	// OnStateChange, when set, hears every breaker move ("closed", "open",
+	// "half-open"), for metrics and logs.
+	OnStateChange func(provider, model, from, to string)
+	Now           func() time.Time // default time.Now
 }
 
 // BreakerConfig tunes the circuit breaker kept for each provider and model.
@@ -107,11 +110,17 @@ func NewChain(cfg ChainConfig) *Chain {
 			if c.members[k] != nil {
 				continue
 			}
+			var onChange func(string, gobreaker.State, gobreaker.State)
+			if hook := cfg.OnStateChange; hook != nil {
+				name, model := p.Name(), p.Model()
+				onChange = func(_ string, from, to gobreaker.State) { hook(name, model, from.String(), to.String()) }
+			}
 			c.members[k] = &member{cb: gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
-				Name:        k,
-				MaxRequests: b.Probes,
-				Interval:    b.Window,
-				Timeout:     b.OpenFor,
+				Name:          k,
+				OnStateChange: onChange,
+				MaxRequests:   b.Probes,
+				Interval:      b.Window,
+				Timeout:       b.OpenFor,
 				ReadyToTrip: func(n gobreaker.Counts) bool {
 					return n.ConsecutiveFailures >= b.Consecutive ||
 						(n.Requests >= b.MinRequests && float64(n.TotalFailures) >= b.Ratio*float64(n.Requests))

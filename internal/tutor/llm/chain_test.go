@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/lyolearn/lyo/internal/tutor/llm"
 	"github.com/lyolearn/lyo/internal/tutor/llm/llmtest"
 )
@@ -165,8 +166,15 @@ func TestChainNeverSwitchesAfterFirstChunk(t *testing.T) {
 }
 
 func TestChainBreakerTripsAndProbes(t *testing.T) {
+	var mu sync.Mutex
+	var moves []string
 	p := newPair(t, llm.ChainConfig{Retries: -1,
-		Breaker: llm.BreakerConfig{Consecutive: 3, OpenFor: 50 * time.Millisecond}})
+		Breaker: llm.BreakerConfig{Consecutive: 3, OpenFor: 50 * time.Millisecond},
+		OnStateChange: func(provider, model, from, to string) {
+			mu.Lock()
+			defer mu.Unlock()
+			moves = append(moves, provider+"/"+model+": "+from+" → "+to)
+		}})
 	p.flash.Default(llmtest.Error(500))
 	for range 3 {
 		if _, r, err := p.answer(t); err != nil || r.Provider != "local" {
@@ -197,6 +205,15 @@ func TestChainBreakerTripsAndProbes(t *testing.T) {
 		if text, r, err := p.answer(t); err != nil || text != "back" || r.Provider != "gemini" {
 			t.Fatalf("after recovery: %q %+v %v", text, r, err)
 		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"closed → open", "open → half-open", "half-open → open", "open → half-open", "half-open → closed"}
+	for i := range want {
+		want[i] = "gemini/gemini-2.5-flash: " + want[i]
+	}
+	if diff := cmp.Diff(want, moves); diff != "" {
+		t.Fatalf("breaker moves (-want +got):\n%s", diff)
 	}
 }
 
