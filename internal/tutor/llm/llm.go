@@ -2,6 +2,14 @@
 // provider implements (Gemini, OpenAI-compatible servers), and a Chain that tries
 // providers in order behind circuit breakers, retries and timeouts, and never
 // switches provider once the first chunk of an answer has been handed out.
+//
+// What callers see: Chain.Stream fails with an error matching ErrUnavailable when
+// no provider answered, or with the caller's own context error (or
+// ErrTotalTimeout). Once a Stream is returned its first chunk is ready; a later
+// failure comes from Next as the provider's error (a *StatusError, a transport
+// error, io.ErrUnexpectedEOF for a cut-off answer, or ErrIdleTimeout), never
+// io.EOF, so a partial answer can be told from a complete one. A prompt the
+// provider refused ends with io.EOF, no text and Result.Blocked set.
 package llm
 
 import (

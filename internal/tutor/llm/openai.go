@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -79,6 +80,11 @@ func openAIRequest(model string, req Request) (openai.ChatCompletionRequest, err
 	}
 	if req.Temperature != nil {
 		out.Temperature = *req.Temperature
+		if out.Temperature == 0 {
+			// The client omits a zero temperature and servers then use their own
+			// default; the smallest positive float is sent instead.
+			out.Temperature = math.SmallestNonzeroFloat32
+		}
 	}
 	if req.System != "" {
 		out.Messages = append(out.Messages, openai.ChatCompletionMessage{

@@ -247,8 +247,26 @@ func TestOpenAIRequestOnTheWire(t *testing.T) {
 	if rf == nil || rf.Type != "json_schema" || rf.JSONSchema == nil || rf.JSONSchema.Schema["type"] != "object" {
 		t.Fatalf("response format = %s", rec.Body)
 	}
+	if body.Temperature == nil || *body.Temperature != 0.2 {
+		t.Fatalf("temperature = %s", rec.Body)
+	}
 	if !body.Stream || body.StreamOptions == nil || !body.StreamOptions.IncludeUsage || body.MaxTokens != 256 {
 		t.Fatalf("stream options = %s", rec.Body)
+	}
+}
+
+// A deterministic task asks for temperature 0, which the client would otherwise
+// leave out and the server replace with its own default.
+func TestOpenAIZeroTemperatureIsSent(t *testing.T) {
+	f := llmtest.NewOpenAI(t)
+	req, zero := ask("q"), float32(0)
+	req.Temperature = &zero
+	if _, _, err := llm.Generate(context.Background(), openAI(t, f, "m", ""), req); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := f.Requests()[0].Chat()
+	if body.Temperature == nil || *body.Temperature != 0 && *body.Temperature > 1e-30 {
+		t.Fatalf("temperature on the wire = %s", f.Requests()[0].Body)
 	}
 }
 
@@ -313,6 +331,12 @@ func TestProviderErrors(t *testing.T) {
 				t.Errorf("%s cut %+v: %q, %v", tc.p.Name(), cut, got, err)
 			}
 		}
+	}
+	// A refused prompt ends without text, blocked, and is no error.
+	gf.Push(llmtest.Reply{BlockReason: "SAFETY"})
+	if text, r, err := llm.Generate(context.Background(), providers[0].p, ask("q")); err != nil || text != "" ||
+		!r.Blocked || r.FinishReason != "SAFETY" || r.Usage.InputTokens == 0 {
+		t.Errorf("refused prompt: %q %+v %v", text, r, err)
 	}
 	// A safety stop is reported as blocked.
 	gf.Push(llmtest.Reply{Chunks: []string{""}, FinishReason: "SAFETY"})

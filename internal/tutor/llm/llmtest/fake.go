@@ -33,6 +33,8 @@ type Reply struct {
 	Hang bool
 	// Usage is reported with the last chunk; zero fields are filled from the text.
 	InputTokens, OutputTokens int
+	// BlockReason (Gemini) refuses the prompt through promptFeedback.
+	BlockReason string
 	// FinishReason defaults to STOP (Gemini) / stop (OpenAI).
 	FinishReason string
 	// Raw, when set, is written as the whole response body (a golden file).

@@ -97,6 +97,20 @@ func (g *Gemini) serve(w http.ResponseWriter, r *http.Request) {
 		geminiError(w, rep.Status, statusName(rep.Status), rep.RetryAfter)
 		return
 	}
+	if rep.BlockReason != "" {
+		// A refused prompt: one response without candidates.
+		b, _ := json.Marshal(map[string]any{"promptFeedback": map[string]any{"blockReason": rep.BlockReason},
+			"usageMetadata": map[string]any{"promptTokenCount": countTokens(string(body)), "totalTokenCount": countTokens(string(body))},
+			"modelVersion":  model})
+		if stream {
+			w.Header().Set("Content-Type", "text/event-stream")
+			sse(w, b)
+		} else {
+			w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+			w.Write(b)
+		}
+		return
+	}
 	if rep.Raw != nil {
 		w.Header().Set("Content-Type", "text/event-stream")
 		if !stream {

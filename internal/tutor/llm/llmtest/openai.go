@@ -51,7 +51,8 @@ type ChatRequest struct {
 			Schema map[string]any `json:"schema"`
 		} `json:"json_schema"`
 	} `json:"response_format"`
-	MaxTokens     int `json:"max_tokens"`
+	MaxTokens     int      `json:"max_tokens"`
+	Temperature   *float64 `json:"temperature"`
 	StreamOptions *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
