@@ -8,6 +8,8 @@ import (
 	"image"
 	"io"
 	"os"
+
+	"github.com/lyolearn/lyo/internal/fault"
 )
 
 // inspect checks an original before any decoder sees it: the type from its
@@ -139,8 +141,9 @@ func placeholders(small *image.RGBA) (hash, dom string) {
 }
 
 func noVariants(presets []Preset) error {
-	return fmt.Errorf("none of %d presets can be made by this server: %w", len(presets), ErrNoVariants)
+	return fault.New(ErrNoVariants, "no_variants", "none of the %d presets can be made on this server (WebP and AVIF need libvips)", len(presets))
 }
 
-// ErrNoVariants is a preset set of which this processor can make nothing.
-var ErrNoVariants = errors.New("no preset can be made")
+// ErrNoVariants is a preset set of which the processor can make nothing. It
+// wraps ErrUnsupported: asking again will not help.
+var ErrNoVariants = fmt.Errorf("no preset can be made: %w", ErrUnsupported)

@@ -350,7 +350,7 @@ func TestProcessCancelled(t *testing.T) {
 func TestProcessWithoutServablePresets(t *testing.T) {
 	src := writeFile(t, t.TempDir(), "original", encodeJPEG(t, photo(400, 300)))
 	_, err := NewGo(Limits{}).Process(context.Background(), src, []Preset{{Name: "w", Width: 100, Format: WebP}}, t.TempDir())
-	if !errors.Is(err, ErrNoVariants) {
+	if !errors.Is(err, ErrNoVariants) || !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "need libvips") {
 		t.Fatalf("Process: %v", err)
 	}
 }

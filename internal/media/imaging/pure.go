@@ -19,8 +19,9 @@ import (
 // NewGo is the pure-Go processor: it decodes JPEG, PNG, GIF (the first frame)
 // and WebP, and writes JPEG, or PNG for an image with transparency. It cannot
 // write WebP or AVIF, so those presets are skipped, nor read HEIC or AVIF. It
-// assumes an image is sRGB whatever profile it carries. It holds the decoded
-// original in memory: at most lim.MaxPixels×4 bytes.
+// converts matrix/TRC RGB profiles (Display P3, Adobe RGB…) to sRGB, and takes
+// any other image to be sRGB. It holds the decoded original in memory: at most
+// lim.MaxPixels×4 bytes.
 func NewGo(lim Limits) Processor { return goProcessor{lim: lim.withDefaults()} }
 
 type goProcessor struct{ lim Limits }
@@ -41,13 +42,19 @@ func (g goProcessor) Process(ctx context.Context, src string, presets []Preset, 
 	if err != nil {
 		return Result{}, err
 	}
+	// A profile that cannot be read leaves the numbers as they are: the
+	// picture is still right for the many files whose profile is sRGB's.
+	var toSRGB *iccTransform
+	if p, err := readICC(src, info.Format); err == nil && p != nil {
+		toSRGB, _ = parseICC(p)
+	}
 	uw, uh := info.Upright()
 	targets := plan(presets, uw, uh, !opaque(img), goEncodes)
 	if len(targets) == 0 {
 		return Result{}, noVariants(presets)
 	}
 	out := &outputs{dir: tmpDir}
-	res, err := g.encodeAll(ctx, img, info, targets, out)
+	res, err := g.encodeAll(ctx, img, info, toSRGB, targets, out)
 	if err != nil {
 		out.removeAll()
 		return Result{}, err
@@ -55,7 +62,7 @@ func (g goProcessor) Process(ctx context.Context, src string, presets []Preset, 
 	return res, nil
 }
 
-func (g goProcessor) encodeAll(ctx context.Context, img image.Image, info Info, targets []target, out *outputs) (Result, error) {
+func (g goProcessor) encodeAll(ctx context.Context, img image.Image, info Info, toSRGB *iccTransform, targets []target, out *outputs) (Result, error) {
 	res := Result{Variants: make([]Output, len(targets))}
 	// Largest first, each scaled from the one before: a 12 MP original is read
 	// once, not once per preset.
@@ -75,6 +82,10 @@ func (g goProcessor) encodeAll(ctx context.Context, img image.Image, info Info, 
 			scaled = toRGBA(from)
 		} else {
 			scaled = resize(from, sw, sh)
+		}
+		if toSRGB != nil && i == len(targets)-1 {
+			// The widest variant is converted, and the others scaled from it.
+			toSRGB.apply(scaled)
 		}
 		from = scaled
 		upright := orient(scaled, info.Orientation)
