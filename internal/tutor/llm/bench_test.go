@@ -3,7 +3,9 @@ package llm_test
 import (
 	"context"
 	"io"
+	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,5 +107,49 @@ func BenchmarkChunk(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/chunk")
 		})
+	}
+}
+
+// BenchmarkConcurrentStreams runs 200 answers at once through a chain over the
+// Gemini fake (20 chunks each) and reports the live heap per open stream.
+func BenchmarkConcurrentStreams(b *testing.B) {
+	chunks := make([]string, 20)
+	for i := range chunks {
+		chunks[i] = "word "
+	}
+	f := llmtest.NewGemini(b)
+	f.Default(llmtest.Text(chunks...))
+	c := chainOf(gemini(b, f, "gemini-2.5-flash"))
+	var peak atomic.Uint64
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	b.SetParallelism(100) // 200 goroutines on 2 cores
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		var n int
+		for pb.Next() {
+			s, err := c.Stream(context.Background(), ask("q"))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			for {
+				if _, err := s.Next(); err != nil {
+					break
+				}
+			}
+			s.Close()
+			if n++; n%5 == 0 {
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+			}
+		}
+	})
+	if p := peak.Load(); p > before.HeapInuse {
+		b.ReportMetric(float64(p-before.HeapInuse)/200, "peak-heap-B/stream")
 	}
 }

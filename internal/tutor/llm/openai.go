@@ -105,7 +105,9 @@ func openAIRequest(model string, req Request) (openai.ChatCompletionRequest, err
 		out.ResponseFormat = &openai.ChatCompletionResponseFormat{
 			Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
 			JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{
-				Name: name, Schema: json.RawMessage(b), Strict: true},
+				// Not strict: OpenAI's strict mode refuses schemas that leave properties
+				// optional, and local servers constrain the output either way.
+				Name: name, Schema: json.RawMessage(b)},
 		}
 	}
 	return out, nil
