@@ -37,6 +37,9 @@ Usage:
   lyo seed --synthetic --learners N --items M --events K [--seed S] [--now T] [--export FILE] [--force]
                                generate a synthetic data set at scale and load it through the batch paths
                                (or write its interactions as CSV); refused in production unless --force
+  lyo seed --data FILE [--items FILE] [--format csv|recbole] [--threshold 4] [--shift-to-now] [--force]
+                               import an interaction file (the formats eval reads) as learners, items and
+                               events at their own times; refused in production unless --force
   lyo eval --data FILE [--format csv|recbole] [--items FILE] [--threshold 4] [--json] [--lists FILE] [--seed N]
                                evaluate the feed engine offline beside the baselines (no server, no database)
   lyo flags list               show feature flags, their defaults and overrides

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/lyolearn/lyo/internal/access"
@@ -27,18 +28,45 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	synthetic := fs.Bool("synthetic", false, "generate a synthetic data set at scale and load it through the batch paths")
 	n := fs.Uint64("seed", 42, "random seed: the same seed gives the same data")
 	creators := fs.Int("creators", 0, "creators (default 40; synthetic: one per 50 items)")
-	items := fs.Int("items", 0, "items (default 3000; synthetic: 10000)")
+	var itemsArg string
+	fs.StringVar(&itemsArg, "items", "", "items (default 3000; synthetic: 10000); with --data, an item file: RecBole .item (titles, genres as topics) or CSV item,title,topics")
 	learners := fs.Int("learners", 0, "learners (default 200; synthetic: 1000)")
 	evs := fs.Int("events", 0, "synthetic: exactly this many events (default 100000)")
 	days := fs.Int("days", 0, "days of history (default 30, at most 89; synthetic: 60)")
 	at := fs.String("now", "", "RFC 3339 time the history ends at (default: now); the same --seed and --now give the same data")
 	export := fs.String("export", "", "synthetic: write the interactions as CSV (user,item,timestamp,weight) to this file (- for stdout) instead of loading them")
-	force := fs.Bool("force", false, "synthetic: load even when LYO_ENV is production")
-	workers := fs.Int("workers", 0, "synthetic: learners generated and ingested at once (default 2)")
+	force := fs.Bool("force", false, "synthetic, data: load even when LYO_ENV is production")
+	workers := fs.Int("workers", 0, "synthetic, data: learners generated and ingested at once (default 2)")
+	data := fs.String("data", "", "load an interaction file: CSV user,item,timestamp,weight or a RecBole .inter file")
+	format := fs.String("format", "", "data: csv or recbole (default: recbole for a .inter file, csv otherwise)")
+	threshold := fs.Float64("threshold", 4, "data: rows weighted at or above it are a like besides a view")
+	shift := fs.Bool("shift-to-now", false, "data: move every timestamp so the last event is now")
 	const use = "lyo seed --demo [--seed N] [--creators N] [--items N] [--learners N] [--days N] [--now T]\n" +
-		"       lyo seed --synthetic [--learners N] [--items M] [--events K] [--creators N] [--days N] [--seed S] [--now T] [--export FILE] [--force]"
-	if err := fs.Parse(args); err != nil || *demo == *synthetic || fs.NArg() > 0 {
+		"       lyo seed --synthetic [--learners N] [--items M] [--events K] [--creators N] [--days N] [--seed S] [--now T] [--export FILE] [--force]\n" +
+		"       lyo seed --data FILE [--items FILE] [--format csv|recbole] [--threshold 4] [--shift-to-now] [--force]"
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return fmt.Errorf("%w: %s", ErrUsage, use)
+	}
+	modes := 0
+	for _, on := range []bool{*demo, *synthetic, *data != ""} {
+		if on {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return fmt.Errorf("%w: %s", ErrUsage, use)
+	}
+	if *data != "" {
+		return runSeedData(ctx, seedDataRun{data: *data, items: itemsArg, format: *format, threshold: *threshold,
+			shift: *shift, force: *force, workers: *workers}, getenv, stdout, stderr)
+	}
+	items := new(int)
+	if itemsArg != "" {
+		n, err := strconv.Atoi(itemsArg)
+		if err != nil {
+			return fmt.Errorf("%w: --items wants a number (an item file goes with --data)", ErrUsage)
+		}
+		*items = n
 	}
 	now := time.Now().UTC()
 	if *at != "" {

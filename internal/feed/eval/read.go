@@ -192,3 +192,33 @@ func ReadItems(r io.Reader) (map[string]ItemInfo, error) {
 	}
 	return out, nil
 }
+
+// ReadItemsCSV parses an item file as CSV: item,title[,topics], topics
+// separated by '|' (or spaces), a header line allowed when its first field is
+// "item" or "item_id".
+func ReadItemsCSV(r io.Reader) (map[string]ItemInfo, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	out := map[string]ItemInfo{}
+	for line := 1; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		}
+		id := strings.TrimSpace(rec[0])
+		if id == "" || (line == 1 && (strings.EqualFold(id, "item") || strings.EqualFold(id, "item_id"))) {
+			continue
+		}
+		var info ItemInfo
+		if len(rec) > 1 {
+			info.Title = strings.TrimSpace(rec[1])
+		}
+		if len(rec) > 2 {
+			info.Topics = strings.FieldsFunc(strings.ToLower(rec[2]), func(r rune) bool { return r == '|' || r == ' ' || r == '\t' })
+		}
+		out[id] = info
+	}
+}
