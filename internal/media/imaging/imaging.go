@@ -4,7 +4,8 @@
 // then decodes, orients, converts to sRGB, strips every piece of metadata and
 // encodes each preset. Two processors sit behind one interface: libvips through
 // govips when built with the vips tag, and a pure-Go fallback (JPEG, and PNG
-// where the image has alpha) otherwise.
+// where the image has alpha) otherwise. An animated GIF or WebP gives stills
+// of its first frame.
 package imaging
 
 import (

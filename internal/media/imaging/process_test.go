@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"os"
@@ -353,4 +354,44 @@ func TestProcessWithoutServablePresets(t *testing.T) {
 	if !errors.Is(err, ErrNoVariants) || !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "need libvips") {
 		t.Fatalf("Process: %v", err)
 	}
+}
+
+// An animated GIF gives stills of its first frame, which may cover only part of
+// the picture: the rest is transparent, so the variants are PNG.
+func TestProcessAnimatedGIF(t *testing.T) {
+	pal := color.Palette{color.Transparent, red, blue}
+	g := &gif.GIF{Config: image.Config{Width: 40, Height: 40, ColorModel: pal}}
+	first := image.NewPaletted(image.Rect(10, 10, 30, 30), pal)
+	for i := range first.Pix {
+		first.Pix[i] = 1
+	}
+	second := image.NewPaletted(image.Rect(0, 0, 40, 40), pal)
+	for i := range second.Pix {
+		second.Pix[i] = 2
+	}
+	g.Image, g.Delay, g.Disposal = []*image.Paletted{first, second}, []int{10, 10}, []byte{0, 0}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	each(t, func(t *testing.T, p Processor) {
+		src := writeFile(t, t.TempDir(), "anim.gif", b.Bytes())
+		res, err := p.Process(context.Background(), src, []Preset{{Name: "still", Width: 480, Format: JPEG}}, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := res.Variants[0]
+		if v.Format != PNG || v.Width != 40 || v.Height != 40 {
+			t.Fatalf("variant %+v", v)
+		}
+		checkOutput(t, v)
+		out, _ := os.ReadFile(v.Path)
+		m := decodeOutput(t, v.Format, out)
+		if !near(m.At(20, 20), red, 10) {
+			t.Errorf("centre %v, want the first frame's red", m.At(20, 20))
+		}
+		if _, _, _, a := m.At(2, 2).RGBA(); a != 0 {
+			t.Errorf("corner alpha %d, want transparent", a>>8)
+		}
+	})
 }

@@ -131,3 +131,34 @@ func TestProcessAVIFVariants(t *testing.T) {
 		}
 	}
 }
+
+// A WebP original, lossy and lossless, through both processors: the pure-Go
+// one decodes WebP even though it cannot write it.
+func TestProcessWebPOriginal(t *testing.T) {
+	startVips()
+	img, err := vips.NewImageFromBuffer(encodeJPEG(t, quadrants(300, 200)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	for _, lossless := range []bool{false, true} {
+		b, _, err := img.ExportWebp(&vips.WebpExportParams{Quality: 90, Lossless: lossless})
+		if err != nil {
+			t.Fatal(err)
+		}
+		each(t, func(t *testing.T, p Processor) {
+			src := writeFile(t, t.TempDir(), "photo.webp", b)
+			res, err := p.Process(context.Background(), src, []Preset{{Name: "jpeg", Width: 150, Format: JPEG}}, t.TempDir())
+			if err != nil {
+				t.Fatalf("lossless %v: %v", lossless, err)
+			}
+			v := res.Variants[0]
+			checkOutput(t, v)
+			out, _ := os.ReadFile(v.Path)
+			m := decodeOutput(t, v.Format, out)
+			if v.Width != 150 || v.Height != 100 || !near(m.At(20, 20), red, 40) || !near(m.At(130, 80), white, 40) {
+				t.Errorf("lossless %v: %d×%d, corners %v %v", lossless, v.Width, v.Height, m.At(20, 20), m.At(130, 80))
+			}
+		})
+	}
+}

@@ -141,6 +141,8 @@ func (v vipsProcessor) Process(ctx context.Context, src string, presets []Preset
 func thumbnail(ctx context.Context, src string, width int, f Format) (*vips.ImageRef, error) {
 	params := vips.NewImportParams()
 	params.FailOnError.Set(true)
+	// (On a failure here govips reads the file whole, to retry it as BMP; the
+	// upload size limit bounds that.)
 	img, err := vips.LoadThumbnailFromFile(src, width, maxCoord, vips.InterestingNone, vips.SizeDown, params)
 	if err != nil {
 		return nil, vipsDecodeError(ctx, f, err)
