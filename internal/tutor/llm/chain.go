@@ -40,6 +40,9 @@ type ChainConfig struct {
 	// "half-open"), for metrics and logs.
 	OnStateChange func(provider, model, from, to string)
 	Now           func() time.Time // default time.Now
+	// Sleep waits between retries; it returns false when ctx ended first.
+	// Default: a timer.
+	Sleep func(ctx context.Context, d time.Duration) bool
 }
 
 // BreakerConfig tunes the circuit breaker kept for each provider and model.
@@ -102,6 +105,9 @@ func NewChain(cfg ChainConfig) *Chain {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
 	}
 	c := &Chain{cfg: cfg, members: map[string]*member{}}
 	for _, list := range cfg.Tasks {
@@ -222,7 +228,7 @@ func (c *Chain) Stream(ctx context.Context, req Request) (Stream, error) {
 			if !again {
 				break
 			}
-			if !sleep(ctx, wait) {
+			if !c.cfg.Sleep(ctx, wait) {
 				cancelTotal()
 				return nil, context.Cause(ctx)
 			}

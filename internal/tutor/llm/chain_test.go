@@ -117,12 +117,58 @@ func TestChainRetriesTimeoutsButNotClientErrors(t *testing.T) {
 	}
 }
 
+// sleeps records the waits a chain asks for and skips them.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) Sleep(ctx context.Context, d time.Duration) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, d)
+	return ctx.Err() == nil
+}
+
+func (s *sleeps) got() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
+
+func TestChainBackoffIsJitteredAndCapped(t *testing.T) {
+	var z sleeps
+	p := newPair(t, llm.ChainConfig{Retries: 40, BackoffBase: 10 * time.Millisecond, BackoffMax: 80 * time.Millisecond, Sleep: z.Sleep,
+		Breaker: llm.BreakerConfig{Consecutive: 100, MinRequests: 100}})
+	p.flash.Default(llmtest.Error(503))
+	p.answer(t)
+	waits := z.got()
+	if len(waits) != 40 {
+		t.Fatalf("%d waits for a budget of 40", len(waits))
+	}
+	distinct := map[time.Duration]bool{}
+	for i, w := range waits {
+		ceil := min(80*time.Millisecond, 10*time.Millisecond<<i)
+		if w < 0 || w >= ceil {
+			t.Fatalf("wait %d = %v, outside [0, %v)", i, w, ceil)
+		}
+		distinct[w] = true
+	}
+	if len(distinct) < 20 {
+		t.Fatalf("waits are not jittered: %v", waits)
+	}
+}
+
 func TestChain429(t *testing.T) {
-	p := newPair(t, llm.ChainConfig{MaxRetryWait: time.Second, Cooldown: time.Minute})
+	var z sleeps
+	p := newPair(t, llm.ChainConfig{MaxRetryWait: time.Second, Cooldown: time.Minute, Sleep: z.Sleep})
 	// A short delay is waited out on the same model.
 	p.flash.Push(llmtest.Reply{Status: 429, RetryAfter: 20 * time.Millisecond}, llmtest.Text("waited"))
 	if text, r, err := p.answer(t); err != nil || text != "waited" || r.Provider != "gemini" {
 		t.Fatalf("short 429: %q %+v %v", text, r, err)
+	}
+	if w := z.got(); len(w) != 1 || w[0] != 20*time.Millisecond {
+		t.Fatalf("waited %v, want the 20ms the provider asked for", w)
 	}
 	// A long one moves on and cools the model down for as long as it asked.
 	p.flash.Push(llmtest.Reply{Status: 429, RetryAfter: 30 * time.Second})
@@ -320,4 +366,22 @@ func waitFor(t *testing.T, ok func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("condition not reached")
+}
+
+// Answers that break after their first chunk count against the provider's
+// breaker, though the caller already has part of them.
+func TestChainBreakerCountsMidStreamFailures(t *testing.T) {
+	p := newPair(t, llm.ChainConfig{Breaker: llm.BreakerConfig{Consecutive: 2, OpenFor: time.Hour}})
+	p.flash.Default(llmtest.Reply{Chunks: []string{"par", "tial"}, Cut: &llmtest.Cut{After: 1}})
+	for range 2 {
+		if text, r, err := p.answer(t); err == nil || text != "par" || r.Provider != "gemini" {
+			t.Fatalf("%q %+v %v", text, r, err)
+		}
+	}
+	if text, r, err := p.answer(t); err != nil || text != "local answer" || r.Provider != "local" {
+		t.Fatalf("after two broken answers: %q %+v %v", text, r, err)
+	}
+	if n := len(p.flash.Requests()); n != 2 {
+		t.Fatalf("flash asked %d times", n)
+	}
 }
