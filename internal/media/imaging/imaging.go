@@ -102,7 +102,8 @@ type Info struct {
 	Format Format
 	Width  int
 	Height int
-	// Frames is 1 for a still image.
+	// Frames is 1 for a still image; for an animation whose reader ended
+	// early, the frames seen.
 	Frames int
 	// Orientation is the EXIF orientation, 1 (upright) to 8; 1 when absent.
 	// Width and Height are as stored, before the orientation is applied.

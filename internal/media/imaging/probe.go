@@ -21,8 +21,14 @@ const headerBudget = 16 << 20
 // a header claiming too many pixels is an error wrapping ErrTooLarge (too many
 // frames: ErrTooManyFrames) even when the rest of the file is missing. A header
 // that makes no sense is ErrCorrupt. To count frames it reads to the end of an
-// animated GIF or WebP, skipping the pixel data.
+// animated GIF or WebP, skipping the pixel data; if r ends first (a file cut
+// short, or a caller that passes only the first megabytes), Frames is the count
+// seen so far, and Process finds the cut.
 func Probe(r io.Reader, lim Limits) (Info, error) {
+	return probe(r, lim, false)
+}
+
+func probe(r io.Reader, lim Limits, whole bool) (Info, error) {
 	lim = lim.withDefaults()
 	br := bufio.NewReaderSize(r, 8<<10)
 	head, err := br.Peek(SniffLen)
@@ -33,7 +39,7 @@ func Probe(r io.Reader, lim Limits) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	p := &prober{r: br, lim: lim, info: Info{Format: f, Frames: 1, Orientation: 1}}
+	p := &prober{r: br, lim: lim, info: Info{Format: f, Frames: 1, Orientation: 1}, whole: whole}
 	switch f {
 	case JPEG:
 		err = p.jpeg()
@@ -60,6 +66,10 @@ type prober struct {
 	lim  Limits
 	info Info
 	read int64
+	// whole is set when the reader holds the whole file, so an animation cut
+	// short is corrupt; otherwise (an upload's first megabytes) the frames
+	// seen are reported.
+	whole bool
 }
 
 // full reads exactly len(b) bytes; running out is a corrupt header.

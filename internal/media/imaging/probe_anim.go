@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"encoding/binary"
+	"errors"
 )
 
 // gif walks the blocks of a GIF, counting image descriptors and skipping their
@@ -60,11 +61,17 @@ func (p *prober) gif() error {
 	}
 }
 
+// truncatedGIF answers a GIF that ends (or whose reader stops) before its
+// trailer: Probe counts the frames it saw, a lower bound, and leaves the cut to
+// be found when the whole file is checked.
 func (p *prober) truncatedGIF(frames int64, err error) error {
-	if frames == 0 {
+	if frames == 0 || p.whole || !errors.Is(err, ErrCorrupt) {
+		if p.whole && frames > 0 && errors.Is(err, ErrCorrupt) {
+			return corrupt("the GIF image is truncated: it ends after %d frames, without its trailer", frames)
+		}
 		return err
 	}
-	return corrupt("the GIF ends after %d frames, without its trailer", frames)
+	return p.frames(frames)
 }
 
 func (p *prober) subBlocks() error {
@@ -149,6 +156,9 @@ func (p *prober) webpChunks(end int64, animated bool) error {
 	frames := int64(0)
 	for p.read+8 <= end {
 		if err := p.full(b[:8]); err != nil {
+			if frames > 0 && !p.whole && errors.Is(err, ErrCorrupt) {
+				return nil // cut short: the frames seen are a lower bound
+			}
 			return err
 		}
 		fourcc, n := string(b[:4]), int64(binary.LittleEndian.Uint32(b[4:8]))
@@ -159,6 +169,9 @@ func (p *prober) webpChunks(end int64, animated bool) error {
 				return err
 			}
 			if err := p.skip(n + n&1); err != nil {
+				if !p.whole && errors.Is(err, ErrCorrupt) {
+					return nil
+				}
 				return err
 			}
 		case "EXIF":

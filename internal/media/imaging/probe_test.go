@@ -27,6 +27,9 @@ func TestProbe(t *testing.T) {
 		{"webp lossless", []byte("RIFF\x12\x00\x00\x00WEBPVP8L\x05\x00\x00\x00\x2f\x3f\xc0\x0e\x00\x00"), Info{WebP, 64, 60, 1, 1}},
 		{"heic turned", heifHeader("heic", 4032, 3024, 3), Info{HEIC, 4032, 3024, 1, 6}},
 		{"avif", heifHeader("avif", 1920, 1080, 0), Info{AVIF, 1920, 1080, 1, 1}},
+		// An animation cut short, or read only in part: the frames seen.
+		{"gif cut after its fifth frame", gifFrames(t, 9)[:len(gifFrames(t, 5))-1+3], Info{GIF, 4, 4, 5, 1}},
+		{"animated webp cut in its third frame", webpVP8X(300, 200, 5)[:30+18+2*24+10], Info{WebP, 300, 200, 3, 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,7 +65,6 @@ func TestProbeRefuses(t *testing.T) {
 		{"png without IHDR", append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IDAT", nil)...), Limits{}, ErrCorrupt},
 		{"png of zero width", pngHeader(0, 10), Limits{}, ErrCorrupt},
 		{"png signature only", []byte("\x89PNG\r\n\x1a\n"), Limits{}, ErrCorrupt},
-		{"gif cut in its second frame", gifFrames(t, 3)[:60], Limits{}, ErrCorrupt},
 		{"gif without frames", []byte("GIF89a\x04\x00\x04\x00\x00\x00\x00;"), Limits{}, ErrCorrupt},
 		{"webp header only", []byte("RIFF\x04\x00\x00\x00WEBP"), Limits{}, ErrCorrupt},
 		{"heif without meta", isoBox("ftyp", []byte("heic"), []byte{0, 0, 0, 0}, []byte("mif1")), Limits{}, ErrCorrupt},

@@ -33,7 +33,7 @@ func inspect(ctx context.Context, src string, lim Limits) (Info, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return Info{}, fmt.Errorf("read original: %w", err)
 	}
-	info, err := Probe(f, lim)
+	info, err := probe(f, lim, true)
 	if err != nil {
 		return Info{}, err
 	}

@@ -302,6 +302,7 @@ func TestProcessRefuses(t *testing.T) {
 		{"truncated jpeg", jpg[:len(jpg)/2], ErrCorrupt, "truncated"},
 		{"jpeg header and noise", append(bytes.Clone(jpg[:700]), bytes.Repeat([]byte{0x13, 0x37}, 5000)...), ErrCorrupt, ""},
 		{"truncated png", pngFile[:len(pngFile)/2], ErrCorrupt, ""},
+		{"truncated gif", gifFrames(t, 9)[:300], ErrCorrupt, "truncated"},
 		{"html named .jpg", []byte(html), ErrUnsupported, "HTML"},
 		{"svg with script", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`), ErrUnsupported, "SVG"},
 		{"polyglot: html after the jpeg", append(bytes.Clone(jpg), html...), ErrCorrupt, "web page"},

@@ -12,8 +12,8 @@ import (
 // its header, to find a file cut short. Decoders disagree about truncation
 // (libvips reports it late, the pure-Go decoders as damage), so Lyo looks for
 // itself: a JPEG must reach its EOI marker, a PNG its IEND chunk, a WebP the end
-// its RIFF header promises, a HEIF file the end of its last box. (Probe already
-// walked a GIF to its trailer.)
+// its RIFF header promises, a HEIF file the end of its last box. (A GIF's walk
+// to its trailer is the probe's, run on the whole file.)
 func checkComplete(r io.Reader, f Format) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var err error
