@@ -303,6 +303,7 @@ func TestProcessRefuses(t *testing.T) {
 		{"jpeg header and noise", append(bytes.Clone(jpg[:700]), bytes.Repeat([]byte{0x13, 0x37}, 5000)...), ErrCorrupt, ""},
 		{"truncated png", pngFile[:len(pngFile)/2], ErrCorrupt, ""},
 		{"truncated gif", gifFrames(t, 9)[:300], ErrCorrupt, "truncated"},
+		{"jpeg of a thousand scans", manyScans(jpg, 1000), ErrCorrupt, "more than 256 scans"},
 		{"html named .jpg", []byte(html), ErrUnsupported, "HTML"},
 		{"svg with script", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`), ErrUnsupported, "SVG"},
 		{"polyglot: html after the jpeg", append(bytes.Clone(jpg), html...), ErrCorrupt, "web page"},
@@ -395,4 +396,12 @@ func TestProcessAnimatedGIF(t *testing.T) {
 			t.Errorf("corner alpha %d, want transparent", a>>8)
 		}
 	})
+}
+
+// manyScans inserts n empty scans (a scan header and no data) before a JPEG's
+// own first scan: the shape of a progressive-decoding bomb.
+func manyScans(jpg []byte, n int) []byte {
+	sos := bytes.Index(jpg, []byte{0xFF, 0xDA})
+	scan := []byte{0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0}
+	return bytes.Join([][]byte{jpg[:sos], bytes.Repeat(scan, n), jpg[sos:]}, nil)
 }

@@ -55,9 +55,15 @@ func discard(br *bufio.Reader, n int64) error {
 	return nil
 }
 
+// maxScans bounds the scans of a progressive JPEG: an encoder writes about ten,
+// and each costs a decoder a pass over the whole picture, so thousands of tiny
+// ones make a small file that takes minutes to decode.
+const maxScans = 256
+
 // jpegComplete follows the markers of a JPEG through its entropy-coded scans
 // (where a 0xFF byte is either stuffed, FF 00, or a restart marker) to EOI.
 func jpegComplete(br *bufio.Reader) error {
+	scans := 0
 	var b [4]byte
 	if _, err := io.ReadFull(br, b[:2]); err != nil {
 		return err
@@ -107,6 +113,11 @@ func jpegComplete(br *bufio.Reader) error {
 			return err
 		}
 		inScan = m == 0xDA
+		if inScan {
+			if scans++; scans > maxScans {
+				return &structError{fmt.Sprintf("it has more than %d scans", maxScans)}
+			}
+		}
 	}
 }
 
