@@ -103,7 +103,7 @@ func thumbnail(ctx context.Context, src string, width int, f Format) (*vips.Imag
 // space (CMYK, 16-bit, grey with a profile) to 8-bit sRGB.
 func toSRGB(img *vips.ImageRef) error {
 	if img.HasICCProfile() {
-		if err := img.TransformICCProfile(vips.SRGBIEC6196621ICCProfilePath); err != nil {
+		if err := img.TransformICCProfileWithFallback("srgb", "srgb"); err != nil { // libvips' built-in sRGB
 			return corrupt("the image's colour profile cannot be applied")
 		}
 	}
