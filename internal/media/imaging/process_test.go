@@ -349,3 +349,31 @@ func TestProcessAnimatedGIF(t *testing.T) {
 		}
 	})
 }
+
+// Jobs run side by side: one processor serves them all.
+func TestProcessConcurrently(t *testing.T) {
+	each(t, func(t *testing.T, p Processor) {
+		dir := t.TempDir()
+		srcs := []string{
+			writeFile(t, dir, "a.jpg", withEXIF(encodeJPEG(t, photo(640, 480)), 6)),
+			writeFile(t, dir, "b.png", encodePNG(t, photo(500, 300))),
+			writeFile(t, dir, "c.gif", gifFrames(t, 3)),
+			writeFile(t, dir, "d.jpg", encodeJPEG(t, quadrants(300, 300))),
+		}
+		errs := make(chan error, 2*len(srcs))
+		for i := 0; i < 2*len(srcs); i++ {
+			go func() {
+				res, err := p.Process(context.Background(), srcs[i%len(srcs)], DefaultPresets(), t.TempDir())
+				if err == nil && len(res.Variants) == 0 {
+					err = fmt.Errorf("%s: no variants", srcs[i%len(srcs)])
+				}
+				errs <- err
+			}()
+		}
+		for i := 0; i < 2*len(srcs); i++ {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}
