@@ -45,10 +45,6 @@ func (v vipsProcessor) Process(ctx context.Context, src string, presets []Preset
 	if widest <= 0 {
 		return Result{}, noVariants(presets)
 	}
-	// Shrink-on-load to the widest variant, upright, first page only; fail on
-	// any decoder warning, so a truncated file is an error, not a grey band.
-	params := vips.NewImportParams()
-	params.FailOnError.Set(true)
 	img, err := thumbnail(ctx, src, widest, info.Format)
 	if err != nil {
 		return Result{}, err
@@ -68,10 +64,11 @@ func (v vipsProcessor) Process(ctx context.Context, src string, presets []Preset
 }
 
 // thumbnail makes the widest variant's pixels: shrunk on load, upright, first
-// page only, in sRGB; it fails on any decoder warning, so a truncated file is an
-// error and not a grey band. libvips reads the file once, in order, so the result
-// is held in memory (as an uncompressed TIFF: a 1080-pixel picture is a few MB)
-// for the narrower variants to be made from it.
+// page only, in sRGB. The loader is told to fail on decoder warnings, but
+// libvips 8.14 reports some (a truncated JPEG) only once the pixels are out,
+// which is why inspect checks the structure first. libvips reads the file once,
+// in order, so the result is held in memory (as an uncompressed TIFF: a
+// 1080-pixel picture is a few MB) for the narrower variants to be made from it.
 func thumbnail(ctx context.Context, src string, width int, f Format) (*vips.ImageRef, error) {
 	params := vips.NewImportParams()
 	params.FailOnError.Set(true)
@@ -138,7 +135,11 @@ func (v vipsProcessor) encodeAll(ctx context.Context, img *vips.ImageRef, target
 		}
 		t := targets[i]
 		m := img
-		if t.width != img.Width() {
+		switch {
+		case t.width == img.Width():
+		case smallest != nil && smallest.Width() == t.width:
+			m = smallest // the same size in another format
+		default:
 			c, err := img.Copy()
 			if err != nil {
 				return Result{}, fmt.Errorf("copy image: %w", err)
@@ -150,7 +151,7 @@ func (v vipsProcessor) encodeAll(ctx context.Context, img *vips.ImageRef, target
 			m = c
 		}
 		o, err := encodeVips(m, t, out)
-		if smallest != nil && smallest != img {
+		if smallest != nil && smallest != img && smallest != m {
 			smallest.Close()
 		}
 		smallest = m
