@@ -31,6 +31,8 @@
 //   - Trending counters are hourly buckets in the database, rolled up from the
 //     event log by a periodic job; every node reads them when it rebuilds its
 //     index. The roll-up locks its mark, so two nodes never count an event twice.
+//     The mark is a time and a place in the log: events stored with a received
+//     time behind it (a seed or an import beside a running node) count too.
 //   - Learners' state is the database's (events, aggregates, follows, hidden
 //     items, profile preferences). A node caches loaded learners, each with the
 //     version of the learner it read before loading; every change (ingestion,

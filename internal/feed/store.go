@@ -35,10 +35,12 @@ type Store interface {
 	ResetProfile(ctx context.Context, userID string, now time.Time) error
 
 	// RollUpTrending adds the events received after the last roll-up and up
-	// to until into the hourly trending buckets, drops buckets that started
-	// before keepFrom, and moves the roll-up's mark to until, all in one
-	// transaction; concurrent callers serialise, so no event counts twice. It
-	// reports how many events it added.
+	// to until into the hourly trending buckets, and those stored since the
+	// last roll-up with a received time behind its mark (a seed or an import
+	// beside a running node); drops buckets that started before keepFrom, and
+	// moves the roll-up's mark to until, all in one transaction; concurrent
+	// callers serialise, so no event counts twice. It reports how many
+	// buckets it changed.
 	RollUpTrending(ctx context.Context, until, keepFrom time.Time) (int, error)
 	// TrendingBuckets returns the buckets that end after since (those that
 	// started less than an hour before it, and later ones).

@@ -10,7 +10,8 @@ import (
 	"github.com/lyolearn/lyo/internal/feed/rank"
 )
 
-// RollUpTrending adds the events received in (the last mark, until] to their
+// RollUpTrending adds the events received in (the last mark, until], and those
+// stored since the last roll-up though received before its mark, to their
 // items' hourly buckets. The mark's row is locked for the transaction, so
 // roll-ups from two nodes run one after the other and the second finds the
 // work done.
@@ -22,11 +23,19 @@ func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (in
 			return err
 		}
 		var done time.Time
-		if err := tx.QueryRow(ctx, `SELECT done_until FROM feed_rollups WHERE name = 'trending' FOR UPDATE`).Scan(&done); err != nil {
+		var doneSeq, top int64
+		if err := tx.QueryRow(ctx, `SELECT done_until, done_seq FROM feed_rollups WHERE name = 'trending' FOR UPDATE`).Scan(&done, &doneSeq); err != nil {
 			return err
 		}
 		if !until.After(done) {
 			return nil
+		}
+		// Events stored after this snapshot's newest are left to the next
+		// roll-up. One stored earlier with a smaller seq but committed later is
+		// missed by the seq part only when it was received behind the mark as
+		// well: live events are received after it.
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM events`).Scan(&top); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO feed_trending (item_id, hour, views, completions, likes, saves, shares)
@@ -34,14 +43,17 @@ func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (in
 				count(*) FILTER (WHERE type = 'view'), count(*) FILTER (WHERE type = 'complete'),
 				count(*) FILTER (WHERE type = 'like'), count(*) FILTER (WHERE type = 'save'),
 				count(*) FILTER (WHERE type = 'share')
-			FROM events
-			WHERE received_at > $1 AND received_at <= $2 AND at >= $3
-				AND type IN ('view', 'complete', 'like', 'save', 'share')
+			FROM (
+				SELECT item_id, at, type FROM events WHERE received_at > $1 AND received_at <= $2
+				UNION ALL -- stored since the last roll-up, received before its mark
+				SELECT item_id, at, type FROM events WHERE seq > $4 AND seq <= $5 AND received_at <= $1
+			) e
+			WHERE at >= $3 AND type IN ('view', 'complete', 'like', 'save', 'share')
 			GROUP BY 1, 2
 			ON CONFLICT (item_id, hour) DO UPDATE SET views = feed_trending.views + excluded.views,
 				completions = feed_trending.completions + excluded.completions,
 				likes = feed_trending.likes + excluded.likes, saves = feed_trending.saves + excluded.saves,
-				shares = feed_trending.shares + excluded.shares`, done.UTC(), until.UTC(), keepFrom.UTC())
+				shares = feed_trending.shares + excluded.shares`, done.UTC(), until.UTC(), keepFrom.UTC(), doneSeq, top)
 		if err != nil {
 			return err
 		}
@@ -49,7 +61,7 @@ func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (in
 		if _, err := tx.Exec(ctx, `DELETE FROM feed_trending WHERE hour < $1`, keepFrom.UTC()); err != nil {
 			return fmt.Errorf("drop old buckets: %w", err)
 		}
-		_, err = tx.Exec(ctx, `UPDATE feed_rollups SET done_until = $1 WHERE name = 'trending'`, until.UTC())
+		_, err = tx.Exec(ctx, `UPDATE feed_rollups SET done_until = $1, done_seq = $2 WHERE name = 'trending'`, until.UTC(), top)
 		return err
 	})
 	if err != nil {

@@ -10,7 +10,8 @@ import (
 	"github.com/lyolearn/lyo/internal/feed/rank"
 )
 
-// RollUpTrending adds the events received in (the last mark, until] to their
+// RollUpTrending adds the events received in (the last mark, until], and those
+// stored since the last roll-up though received before its mark, to their
 // items' hourly buckets. On SQLite the writer is one connection, so two
 // roll-ups never interleave.
 func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (int, error) {
@@ -20,7 +21,8 @@ func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (in
 	}
 	defer tx.Rollback()
 	var done string
-	err = tx.QueryRowContext(ctx, `SELECT done_until FROM feed_rollups WHERE name = 'trending'`).Scan(&done)
+	var doneSeq, top int64
+	err = tx.QueryRowContext(ctx, `SELECT done_until, done_seq FROM feed_rollups WHERE name = 'trending'`).Scan(&done, &doneSeq)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		done = formatTime(time.Time{})
@@ -31,18 +33,26 @@ func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (in
 	if to <= done {
 		return 0, nil
 	}
+	// The single writer stores events in seq order: every event up to top is
+	// in, and none after it was there for an earlier roll-up.
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM events`).Scan(&top); err != nil {
+		return 0, fmt.Errorf("roll up trending: %w", err)
+	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO feed_trending (item_id, hour, views, completions, likes, saves, shares)
 		SELECT item_id, substr(at, 1, 13) || ':00:00.000000000Z',
 			sum(type = 'view'), sum(type = 'complete'), sum(type = 'like'), sum(type = 'save'), sum(type = 'share')
-		FROM events
-		WHERE received_at > ? AND received_at <= ? AND at >= ?
-			AND type IN ('view', 'complete', 'like', 'save', 'share')
+		FROM (
+			SELECT item_id, at, type FROM events WHERE received_at > ?1 AND received_at <= ?2
+			UNION ALL -- stored since the last roll-up, received before its mark
+			SELECT item_id, at, type FROM events WHERE seq > ?4 AND seq <= ?5 AND received_at <= ?1
+		)
+		WHERE at >= ?3 AND type IN ('view', 'complete', 'like', 'save', 'share')
 		GROUP BY 1, 2
 		ON CONFLICT (item_id, hour) DO UPDATE SET views = views + excluded.views,
 			completions = completions + excluded.completions, likes = likes + excluded.likes,
 			saves = saves + excluded.saves, shares = shares + excluded.shares`,
-		done, to, formatTime(keepFrom))
+		done, to, formatTime(keepFrom), doneSeq, top)
 	if err != nil {
 		return 0, fmt.Errorf("roll up trending: %w", err)
 	}
@@ -53,8 +63,8 @@ func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (in
 	if _, err := tx.ExecContext(ctx, `DELETE FROM feed_trending WHERE hour < ?`, formatTime(keepFrom)); err != nil {
 		return 0, fmt.Errorf("roll up trending: drop old buckets: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO feed_rollups (name, done_until) VALUES ('trending', ?)
-		ON CONFLICT (name) DO UPDATE SET done_until = excluded.done_until`, to); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO feed_rollups (name, done_until, done_seq) VALUES ('trending', ?, ?)
+		ON CONFLICT (name) DO UPDATE SET done_until = excluded.done_until, done_seq = excluded.done_seq`, to, top); err != nil {
 		return 0, fmt.Errorf("roll up trending: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
