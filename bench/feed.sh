@@ -34,7 +34,6 @@ LOGINS=${LOGINS:-1000}
 TRIALS=${TRIALS:-100}
 KEEP=${KEEP:-}
 SEED=42
-REFRESH=2s # LYO_FEED_REFRESH: a trained model is served at most this long after it is stored
 REBUILD_TARGET=60
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lyo-feed.XXXXXX")
@@ -85,7 +84,7 @@ echo "lyo at $commit, $(go env GOVERSION), $(nproc) cores ($cpu); load average $
 # Accounts are seeded with cheap password hashing (64 KiB, one pass) so that
 # signing in a thousand learners takes seconds; no timed request hashes one.
 common=(LYO_LOG_LEVEL=warn LYO_PASSWORD_MEMORY_KIB=64 LYO_PASSWORD_ITERATIONS=1 LYO_RATE_LIMIT=false
-	LYO_ACCESS_TOKEN_TTL=1h LYO_FEED_REFRESH=$REFRESH)
+	LYO_ACCESS_TOKEN_TTL=1h)
 
 # seed NAME LEARNERS ITEMS EVENTS ENV...: loads the set with the given settings.
 seed() {
@@ -209,7 +208,7 @@ for set in $SETS; do
 		echo "$secs" >"$dir/trained"
 		how="at the node's start"
 	fi
-	sleep 5 # the next index rebuild binds the new model
+	sleep 12 # the next index rebuild (LYO_FEED_REFRESH, 10 s) binds the new model
 	echo "$set: lyo serve ready in $ready s; model rebuild (training on the whole event log, $how) $secs s," \
 		"target < $REBUILD_TARGET s: $(verdict "$secs < $REBUILD_TARGET"); resident memory after it, idle: $(rss_mib "$SPID") MiB"
 	measure "$set" "${sizes[0]}" "$p99" "$rps"
@@ -234,7 +233,7 @@ url_a=$SURL
 serve node-b LYO_DATA_DIR="$tmp/pg-b" "${shared[@]}"
 url_b=$SURL
 secs=$(trained "$url_a" "$url_b")
-sleep 5
+sleep 12
 echo "two nodes on one PostgreSQL and one Redis, ml100k: model rebuild $secs s; load average $(loadavg)"
 rc=0
 "$tmp/feed" -mode lag -url "$url_a" -read "$url_b" -learners "$TRIALS" -of 943 -trials "$TRIALS" -label "two nodes" || rc=$?

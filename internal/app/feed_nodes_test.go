@@ -74,6 +74,20 @@ func TestFeedTwoNodes(t *testing.T) {
 		cur = p.NextCursor
 	}
 
+	// A profile edit on one node shapes the next page on the other, which has
+	// the learner cached; so does the reset.
+	if f := getFeed(t, adaA, "/api/v1/feed?limit=20"); f.count("chemistry") == 0 {
+		t.Fatalf("before muting, node A serves no chemistry: %v", f.ids())
+	}
+	want(t, adaB.do("PATCH", "/api/v1/feed/profile", `{"topics":{"chemistry":"mute"}}`), 200, nil)
+	if f := getFeed(t, adaA, "/api/v1/feed?limit=20"); f.count("chemistry") != 0 {
+		t.Errorf("node A serves %d chemistry items after node B muted chemistry", f.count("chemistry"))
+	}
+	want(t, adaB.do("DELETE", "/api/v1/feed/profile", nil), 204, nil)
+	if f := getFeed(t, adaA, "/api/v1/feed?limit=40"); f.count("chemistry") == 0 {
+		t.Errorf("node A still mutes chemistry after node B reset the profile: %v", f.ids())
+	}
+
 	// A model trained on one node reaches the other.
 	res, err := w.s.feed.Train(t.Context(), model.Options{Workers: 1})
 	if err != nil {

@@ -194,11 +194,20 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 	return nil
 }
 
-// Run rebuilds every period, and soon after a Nudge, until ctx ends, binding a
-// newer model snapshot when one was stored. A failed rebuild is logged and the
+// rebuildShare bounds the share of time a node spends rebuilding its index:
+// after a rebuild that took d, the next starts no sooner than d ×
+// (1/rebuildShare − 1) later. A small catalogue rebuilds every period; a large
+// one on a busy node (100k items take about a second of CPU to read) waits
+// longer rather than spend its cores on rebuilding instead of serving.
+const rebuildShare = 0.1
+
+// Run rebuilds every period (or, when rebuilding takes long, as often as
+// rebuildShare allows), and soon after a Nudge, until ctx ends, binding a newer
+// model snapshot when one was stored. A failed rebuild is logged and the
 // current index kept.
 func (c *Catalogue) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
+	var next time.Time // the share allows no rebuild before
+	t := time.NewTimer(every)
 	defer t.Stop()
 	for {
 		select {
@@ -206,18 +215,23 @@ func (c *Catalogue) Run(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		case <-c.nudge:
+			t.Stop()
 			// Let a burst of writes (a creator publishing a series) settle.
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(200 * time.Millisecond):
+			case <-time.After(max(200*time.Millisecond, time.Until(next))):
 			}
 		}
+		start := time.Now()
 		if _, err := c.LoadSnapshot(ctx); err != nil && ctx.Err() == nil {
 			c.log.WarnContext(ctx, "feed: could not load the newest model snapshot; keeping the current one", "error", err)
 		}
 		if err := c.Rebuild(ctx); err != nil && ctx.Err() == nil {
 			c.log.WarnContext(ctx, "feed catalogue rebuild failed; serving the previous one", "error", err)
 		}
+		rest := time.Duration(float64(time.Since(start)) * (1/rebuildShare - 1))
+		next = time.Now().Add(rest)
+		t.Reset(max(every, rest))
 	}
 }

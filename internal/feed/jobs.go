@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"github.com/lyolearn/lyo/internal/feed/model"
@@ -34,8 +35,12 @@ func NewTrainWorker(svc *Service, opts model.Options, timeout time.Duration) *Tr
 // Timeout is longer than ordinary jobs': training reads the whole log.
 func (w *TrainWorker) Timeout(*jobs.Job[TrainArgs]) time.Duration { return w.timeout }
 
-// Work trains and stores a snapshot.
+// Work trains and stores a snapshot, then hands the memory training used back
+// to the operating system: training reads the whole log at once, an hourly
+// peak far above what serving needs, and the Go runtime would otherwise keep
+// most of it resident until long after.
 func (w *TrainWorker) Work(ctx context.Context, _ *jobs.Job[TrainArgs]) error {
+	defer debug.FreeOSMemory()
 	if _, err := w.svc.Train(ctx, w.opts); err != nil {
 		return fmt.Errorf("feed.train_model: %w", err)
 	}
