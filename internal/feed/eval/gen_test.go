@@ -12,7 +12,12 @@ import (
 // give them.
 func generated(t testing.TB) ([]Row, map[string]ItemInfo) {
 	t.Helper()
-	d := synth.Generate(synth.Options{Learners: 250, Items: 700, Events: 30000, Topics: 10, Seed: 21})
+	return generatedWith(synth.Options{Learners: 250, Items: 700, Events: 30000, Topics: 10, Seed: 21})
+}
+
+// generatedWith is generated for any generator options.
+func generatedWith(o synth.Options) ([]Row, map[string]ItemInfo) {
+	d := synth.Generate(o)
 	type key struct{ u, i string }
 	at := map[key]float64{}
 	rating := map[key]float64{}
