@@ -11,6 +11,7 @@ import (
 	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/jobs"
+	"github.com/lyolearn/lyo/internal/media"
 )
 
 // opsOpenAPI describes the routes registered in routes.go: probes, metrics, the
@@ -30,6 +31,7 @@ func apiParts() []apidoc.Part {
 		{Name: "events", YAML: events.OpenAPI},
 		{Name: "feed", YAML: feed.OpenAPI},
 		{Name: "jobs", YAML: jobs.OpenAPI},
+		{Name: "media", YAML: media.OpenAPI},
 	}
 }
 

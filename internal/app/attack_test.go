@@ -262,7 +262,7 @@ func TestAdminRoutesNeedAdmin(t *testing.T) {
 		if strings.HasPrefix(r.Path, "/api/v1/admin/") && r.Access.RoleName() != "admin" {
 			t.Errorf("%s is declared %s, want role:admin", r.Pattern(), r.Access)
 		}
-		if strings.HasPrefix(r.Path, "/api/v1/me") && r.Access.IsPublic() {
+		if (r.Path == "/api/v1/me" || strings.HasPrefix(r.Path, "/api/v1/me/")) && r.Access.IsPublic() {
 			t.Errorf("%s is public", r.Pattern())
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/httpx"
+	"github.com/lyolearn/lyo/internal/media"
 	"github.com/lyolearn/lyo/internal/ratelimit"
 )
 
@@ -66,8 +67,15 @@ func (s *server) limit(w http.ResponseWriter, r *http.Request, route httpx.Route
 	}
 	ctx := r.Context()
 	p, key := ipPolicies[group], "ip:"+httpx.ClientIP(ctx).String()
-	if c, ok := httpx.CallerFrom(ctx); ok {
+	c, signedIn := httpx.CallerFrom(ctx)
+	if signedIn {
 		p, key = userPolicies[group], "user:"+c.UserID
+	}
+	if group == media.UploadLimit {
+		user, ip := s.uploadPolicies()
+		if p = ip; signedIn {
+			p = user
+		}
 	}
 	if p.Limit == 0 {
 		p = ipPolicies["write"] // an unknown group gets a sane policy, never none

@@ -36,6 +36,8 @@ func TestDocumentedLimitsAreTheServers(t *testing.T) {
 	c := newClient(t, s, spec)
 	creator := c.as(c.createUser("maker@example.com", "maker password", "creator").AccessToken)
 	me := c.as(c.register("someone@example.com", "someone password").AccessToken)
+	var photo struct{ ID string }
+	want(t, creator.upload("/api/v1/storage/upload", photoPart("a.jpg", jpegOf(32, 32))), 201, &photo)
 
 	str := func(n int) string { return strings.Repeat("a", n) }
 	item := func(set func(m map[string]any)) map[string]any {
@@ -112,7 +114,7 @@ func TestDocumentedLimitsAreTheServers(t *testing.T) {
 			func(n int) any { return item(func(m map[string]any) { m["duration_ms"] = n }) }}},
 		{creator, limitCase{"POST", "/api/v1/content", []string{"media_ids"}, "maxItems", "media_ids",
 			func(n int) any {
-				return item(func(m map[string]any) { m["media_ids"] = slices.Repeat([]string{"m1"}, n) })
+				return item(func(m map[string]any) { m["media_ids"] = slices.Repeat([]string{photo.ID}, n) })
 			}}},
 		{creator, limitCase{"POST", "/api/v1/content", []string{"quiz", "questions"}, "maxItems", "quiz.questions",
 			func(n int) any { return quiz(n, 2, 10) }}},

@@ -84,7 +84,7 @@ func docPath(p string) string {
 	if p = strings.TrimSuffix(p, "{$}"); p == "" {
 		return "/"
 	}
-	return p
+	return strings.ReplaceAll(p, "...}", "}") // a {key...} wildcard is one parameter
 }
 
 // checkAccess compares what an operation says about who may call it with the
@@ -142,8 +142,15 @@ func checkBody(_ *openapi3.T, op *openapi3.Operation, _ httpx.Route) error {
 	if op.RequestBody == nil {
 		return nil
 	}
-	if op.RequestBody.Value.Content.Get("application/json") == nil {
-		return fmt.Errorf("the request body is not application/json")
+	content := op.RequestBody.Value.Content
+	switch {
+	case content.Get("multipart/form-data") != nil:
+		// An upload: a malformed form, a file too large, of a type not taken.
+		return documents(op, "400", "413", "415")
+	case content.Get("application/octet-stream") != nil:
+		return documents(op, "400", "413")
+	case content.Get("application/json") == nil:
+		return fmt.Errorf("the request body is neither JSON, a multipart upload nor bytes")
 	}
 	return documents(op, "400", "413", "415", "422")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/jobs"
+	"github.com/lyolearn/lyo/internal/media"
 	"github.com/lyolearn/lyo/internal/store"
 )
 
@@ -37,6 +38,7 @@ func (s *server) routes() {
 	events.Mount(rt, s.events, s.cursors)
 	feed.Mount(rt, s.feed, s.cursors, s.auth.Record)
 	jobs.Mount(rt, s.jobs, s.cursors)
+	media.Mount(rt, s.media, s.signedObjects)
 	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
 	// An outage is not a bug: the client may retry (the router adds Retry-After).
 	// A full disk is a 503 too, not a 507: it is the server's state, temporary,

@@ -24,6 +24,7 @@ import (
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/jobs"
+	"github.com/lyolearn/lyo/internal/media"
 	"github.com/lyolearn/lyo/internal/obs"
 	"github.com/lyolearn/lyo/internal/ratelimit"
 	"github.com/lyolearn/lyo/internal/store"
@@ -49,6 +50,7 @@ type server struct {
 	feed    *feed.Service
 	jobs    *jobs.Queue
 	storage *storage // object storage providers, the first primary
+	media   *media.Service
 	now     func() time.Time
 	stop    context.CancelFunc // ends the node's background work (probes)
 	hooks   hooks
@@ -98,10 +100,10 @@ func (s *server) build(ctx context.Context, migrate bool) (err error) {
 	if err = s.wireServices(ctx); err != nil {
 		return err
 	}
-	if err = s.wireJobs(); err != nil {
+	if s.storage, err = openStorage(ctx, cfg, s.db, log); err != nil {
 		return err
 	}
-	if s.storage, err = openStorage(ctx, cfg, s.db, log); err != nil {
+	if err = s.wireJobs(); err != nil {
 		return err
 	}
 	s.health = obs.NewHealth(2*time.Second, readyTTL, func(ctx context.Context, check string, err error) {

@@ -44,6 +44,9 @@ func (s *Service) UpdateMe(ctx context.Context, userID string, p ProfilePatch, c
 		if err != nil {
 			return User{}, err
 		}
+		if err := s.checkAvatar(ctx, userID, p.AvatarMediaID != nil, prof.AvatarMediaID); err != nil {
+			return User{}, err
+		}
 		u, err = s.store.UpdateProfile(ctx, userID, u.Version, username, prof, now)
 		if !errors.Is(err, ErrPreconditionFailed) || check != nil || attempt == 3 {
 			return u, err

@@ -36,6 +36,7 @@ type Service struct {
 	grace      time.Duration
 	now        func() time.Time
 	parts      []DataPart
+	media      MediaRefs
 }
 
 // NewService wires the service.

@@ -88,6 +88,8 @@ type Config struct {
 	// StorageURLKeys sign Lyo's own storage URLs (base64, 32 bytes or more):
 	// the first signs, all verify. Empty: a key kept in the database.
 	StorageURLKeys []string
+	// Media is the upload and processing limits.
+	Media Media
 	// awsChain is whether the environment shows AWS credentials to find.
 	awsChain bool
 }

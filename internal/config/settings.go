@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,8 @@ type Setting struct {
 // Settings lists every setting in the order they are documented.
 func Settings() []Setting { return settings }
 
-var settings = []Setting{
+// settings are the general ones, then each area's.
+var settings = slices.Concat([]Setting{
 	{Name: "LYO_ENV", Default: Development, Doc: "`development`, `staging` or `production`; production refuses unsafe settings",
 		set: func(c *Config, v string) error { c.Env = v; return oneOf(v, Development, Staging, Production) },
 		get: func(c *Config) string { return c.Env }},
@@ -195,7 +197,7 @@ var settings = []Setting{
 			}
 			return strings.Join(out, ",")
 		}},
-}
+}, mediaSettings)
 
 func durationSetting(name, def, doc string, field func(*Config) *time.Duration) Setting {
 	return Setting{Name: name, Default: def, Doc: doc,

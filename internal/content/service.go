@@ -30,6 +30,7 @@ type Service struct {
 	store    Store
 	users    Directory
 	progress Progress
+	media    MediaRefs
 	now      func() time.Time
 }
 
@@ -67,6 +68,9 @@ func (s *Service) Create(ctx context.Context, a Actor, in ItemInput) (Item, erro
 		return Item{}, err
 	}
 	if err := s.checkSeries(ctx, a, it.SeriesID); err != nil {
+		return Item{}, err
+	}
+	if err := s.checkMedia(ctx, a, it); err != nil {
 		return Item{}, err
 	}
 	if it.Status == Published {
@@ -164,6 +168,11 @@ func (s *Service) update(ctx context.Context, a Actor, itemID string, in ItemInp
 	}
 	if in.SeriesID != nil {
 		if err := s.checkSeries(ctx, a, it.SeriesID); err != nil {
+			return Item{}, err
+		}
+	}
+	if in.MediaIDs != nil {
+		if err := s.checkMedia(ctx, a, it); err != nil {
 			return Item{}, err
 		}
 	}

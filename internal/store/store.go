@@ -17,6 +17,7 @@ import (
 	"github.com/lyolearn/lyo/internal/feed"
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/jobs"
+	"github.com/lyolearn/lyo/internal/media"
 	"github.com/lyolearn/lyo/internal/store/migrate"
 	"github.com/lyolearn/lyo/internal/store/poolstat"
 	"github.com/lyolearn/lyo/internal/store/postgres"
@@ -39,6 +40,7 @@ type Store interface {
 	events.Store
 	feed.Store
 	flags.Store
+	media.Store
 	settings.Store
 	// Bulk loads write many rows a transaction.
 	auth.Importer
