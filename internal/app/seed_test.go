@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lyolearn/lyo/internal/seed"
 )
@@ -59,6 +60,42 @@ func TestSeedDemo(t *testing.T) {
 			want(t, learner.do("GET", "/api/v1/me/export", nil), 200, &export)
 			if len(export.Activity.Log) == 0 {
 				t.Error("the demo learner has no events")
+			}
+		})
+	}
+}
+
+// A demo seeded beside a running node shows in its trending lists: the seed
+// stores events received in the past, behind the node's last roll-up.
+func TestSeedDemoBesideServerTrends(t *testing.T) {
+	for engine, dbURL := range engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			getenv := testEnv(t, dbURL(t), nil)
+			cfg, err := loadConfig(getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk := newClock()
+			s := newTestServerAt(t, cfg, io.Discard, clk.Now)
+			if _, err := s.feed.RollUpTrending(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"seed", "--demo", "--creators", "4", "--items", "60", "--learners", "10", "--days", "2",
+				"--now", clk.Now().Add(-time.Hour).Format(time.RFC3339)}
+			if out, err := runCLI(t, getenv, args...); err != nil {
+				t.Fatalf("seed: %v\n%s", err, out)
+			}
+			clk.Advance(time.Minute)
+			if _, err := s.feed.RollUpTrending(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.feed.Catalogue().Rebuild(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			var p trendingPage
+			want(t, newClient(t, s, nil).do("GET", "/api/v1/feed/trending?window=7d", nil), 200, &p)
+			if len(p.Items) == 0 {
+				t.Error("trending is empty after a demo was seeded beside the node")
 			}
 		})
 	}
