@@ -176,11 +176,11 @@ func (p plan) storeEvents(ids phaseIDs, facts map[string]events.ItemFacts) ([][]
 					return nil, fmt.Errorf("item %s is not a quiz", itemID)
 				}
 				e.Answer = ids.choiceIDs[s.item][s.choice]
-				correct, ok := f.Grade(e.Answer)
+				question, correct, ok := f.Grade(e.Answer)
 				if !ok {
 					return nil, fmt.Errorf("choice %s is not in quiz %s", e.Answer, itemID)
 				}
-				e.Correct = &correct
+				e.Correct, e.Question = &correct, question
 			}
 			evs[i] = e
 		}

@@ -226,7 +226,9 @@ func runDirect(ctx context.Context, db *database, p plan, ids phaseIDs, clients 
 	if err != nil {
 		return result{}, err
 	}
-	fold := func(fresh []events.Event) events.Deltas { return events.Fold(fresh, facts) }
+	fold := func(prior events.Tallies, fresh []events.Event) events.Deltas {
+		return events.Fold(prior, fresh, facts)
+	}
 	do := func(ctx context.Context, k int) error {
 		evs := batches[k]
 		now := time.Now().UTC()

@@ -24,7 +24,7 @@ type feedEvents struct {
 	feed *feed.Service
 }
 
-func (f feedEvents) Ingest(ctx context.Context, userID string, evs []events.Event, fold func([]events.Event) events.Deltas) ([]bool, error) {
+func (f feedEvents) Ingest(ctx context.Context, userID string, evs []events.Event, fold events.FoldFunc) ([]bool, error) {
 	fresh, err := f.Store.Ingest(ctx, userID, evs, fold)
 	if err == nil && slices.Contains(fresh, true) {
 		f.feed.Touched(ctx, userID)

@@ -98,20 +98,20 @@ type Choice struct {
 	Text string `json:"text"`
 }
 
-// Grade says whether choiceID answers its question right; ok is false when no
-// question of the quiz has that choice.
-func (q *Quiz) Grade(choiceID string) (correct, ok bool) {
+// Grade names the question choiceID answers and says whether it is right; ok
+// is false when no question of the quiz has that choice.
+func (q *Quiz) Grade(choiceID string) (questionID string, correct, ok bool) {
 	if q == nil {
-		return false, false
+		return "", false, false
 	}
 	for _, question := range q.Questions {
 		for _, c := range question.Choices {
 			if c.ID == choiceID {
-				return question.Answer == choiceID, true
+				return question.ID, question.Answer == choiceID, true
 			}
 		}
 	}
-	return false, false
+	return "", false, false
 }
 
 // Series is an ordered run of items: a course or a playlist.

@@ -105,5 +105,5 @@ func (s *Service) DeleteUserData(ctx context.Context, userID string) error {
 	for _, e := range evs {
 		facts[e.ItemID] = ItemFacts{ID: e.ItemID}
 	}
-	return s.store.Forget(ctx, userID, Fold(evs, facts))
+	return s.store.Forget(ctx, userID, Fold(nil, evs, facts))
 }

@@ -38,11 +38,16 @@ func normalise(w float64, at time.Time) float64 {
 	return w * math.Exp2(at.Sub(epoch).Hours()/HalfLife.Hours())
 }
 
-// Fold computes what events add to the aggregates. facts describe the items; an
-// event whose item has no facts adds nothing (validation rejects those first).
-// Events apply in order, so a like then an unlike in one batch leaves it unliked.
-func Fold(evs []Event, facts map[string]ItemFacts) Deltas {
-	d := Deltas{Items: map[string]ItemCounts{}, Topics: map[string]float64{}, Creators: map[string]float64{}, UserItems: map[string]UserItemDelta{}}
+// Fold computes what events add to the aggregates, given what the learner's
+// earlier events counted against the caps (prior; nil for none). facts describe
+// the items; an event whose item has no facts adds nothing (validation rejects
+// those first). Events apply in order, so a like then an unlike in one batch
+// leaves it unliked, and the first events of a key count up to its cap (see
+// caps). prior is not changed: the returned Deltas carry what these events add
+// to it.
+func Fold(prior Tallies, evs []Event, facts map[string]ItemFacts) Deltas {
+	d := Deltas{Items: map[string]ItemCounts{}, Topics: map[string]float64{}, Creators: map[string]float64{},
+		UserItems: map[string]UserItemDelta{}, Tallies: Tallies{}}
 	for _, e := range evs {
 		f, ok := facts[e.ItemID]
 		if !ok {
@@ -56,6 +61,32 @@ func Fold(evs []Event, facts map[string]ItemFacts) Deltas {
 		if e.At.After(u.LastAt) {
 			u.LastAt = e.At
 		}
+		// States follow every event, counted or not.
+		switch e.Type {
+		case Complete:
+			u.Completed = true
+		case Like, Unlike:
+			v := e.Type == Like
+			u.Liked = &v
+		case Save, Unsave:
+			v := e.Type == Save
+			u.Saved = &v
+		case Hide:
+			at := e.At
+			u.HiddenAt = &at
+		}
+		d.UserItems[e.ItemID] = u
+		k, n := keyOf(e)
+		if prior[k]+d.Tallies[k] >= n {
+			if e.Type == QuizAnswer {
+				if d.Ungraded == nil {
+					d.Ungraded = map[string]bool{}
+				}
+				d.Ungraded[e.ClientID] = true
+			}
+			continue
+		}
+		d.Tallies[k]++
 		w := weights[e.Type]
 		switch e.Type {
 		case Impression:
@@ -71,21 +102,12 @@ func Fold(evs []Event, facts map[string]ItemFacts) Deltas {
 			}
 		case Complete:
 			c.Completions++
-			u.Completed = true
-		case Like, Unlike:
-			v := e.Type == Like
-			u.Liked = &v
-		case Save, Unsave:
-			v := e.Type == Save
-			u.Saved = &v
 		case Share:
 			c.Shares++
 		case Skip:
 			c.Skips++
 		case Hide:
 			c.Hides++
-			at := e.At
-			u.HiddenAt = &at
 		case QuizAnswer:
 			c.QuizAnswers++
 			if e.Correct != nil && *e.Correct {
@@ -118,9 +140,9 @@ type Aggregates struct {
 }
 
 // Recompute rebuilds a learner's aggregates from their raw log (in ingestion
-// order) and the facts of the items in it. Ingestion must keep exactly this.
+// order) and the facts of the items in it, the caps applied from the start. Ingestion must keep exactly this.
 func Recompute(evs []Event, facts map[string]ItemFacts) Aggregates {
-	d := Fold(evs, facts)
+	d := Fold(nil, evs, facts)
 	a := Aggregates{Items: d.Items, Topics: d.Topics, Creators: d.Creators, UserItems: map[string]UserItem{}}
 	for id, u := range d.UserItems {
 		st := UserItem{ItemID: id, FirstAt: u.FirstAt, LastAt: u.LastAt, Impressions: u.Impressions, Views: u.Views,

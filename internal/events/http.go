@@ -32,7 +32,9 @@ func (h *handlers) ingest(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Events []Input `json:"events"`
 	}
-	if err := httpx.DecodeJSON(r, &in); err != nil {
+	// Text is checked event by event (Ingest): one event holding a NUL is
+	// rejected alone, not its whole batch.
+	if err := httpx.DecodeJSON(r, &in, httpx.UncheckedText()); err != nil {
 		return err
 	}
 	if in.Events == nil {

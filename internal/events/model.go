@@ -82,7 +82,8 @@ type Event struct {
 	WatchMS    int64
 	Position   int
 	Answer     string
-	Correct    *bool // quiz answers, graded on the server
+	Correct    *bool  // quiz answers, graded on the server; nil past the first answer to a question
+	Question   string // quiz answers: the question the chosen answer belongs to
 }
 
 // ItemFacts is what ingestion needs to know about an item.
@@ -94,8 +95,9 @@ type ItemFacts struct {
 	Episode    int
 	DurationMS int64
 	Visible    bool // the learner may see it
-	// Grade answers a quiz choice; nil when the item has no quiz.
-	Grade func(choice string) (correct, ok bool)
+	// Grade answers a quiz choice with its question; nil when the item has no
+	// quiz. ok is false when no question has that choice.
+	Grade func(choice string) (question string, correct, ok bool)
 }
 
 // Hidden is an item a learner hid from their feed, with a hide event.

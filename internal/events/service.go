@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/fault"
@@ -63,7 +64,7 @@ type Result struct {
 	ID      string `json:"id"`
 	Status  string `json:"status"` // accepted | duplicate | rejected
 	Reason  string `json:"reason,omitempty"`
-	Correct *bool  `json:"correct,omitempty"` // quiz answers
+	Correct *bool  `json:"correct,omitempty"` // a learner's first answer to a quiz question; later ones are not graded
 }
 
 // Ingest validates each event on its own, stores the good ones with their
@@ -85,7 +86,7 @@ func (s *Service) ingest(ctx context.Context, c access.Caller, in []Input, windo
 	seenItem := map[string]bool{}
 	for i, e := range in {
 		results[i].ID = e.ID
-		if e.ItemID != "" && len(e.ItemID) <= 64 && !seenItem[e.ItemID] {
+		if e.ItemID != "" && len(e.ItemID) <= 64 && validText(e.ItemID) && !seenItem[e.ItemID] {
 			seenItem[e.ItemID] = true
 			ids = append(ids, e.ItemID)
 		}
@@ -109,23 +110,54 @@ func (s *Service) ingest(ctx context.Context, c access.Caller, in []Input, windo
 		results[i].Correct = ev.Correct
 	}
 	if len(accepted) > 0 {
-		fresh, err := s.store.Ingest(ctx, c.UserID, accepted, func(evs []Event) Deltas { return Fold(evs, facts) })
+		var ungraded map[string]bool
+		fresh, err := s.store.Ingest(ctx, c.UserID, accepted, func(prior Tallies, evs []Event) Deltas {
+			d := Fold(prior, evs, facts)
+			ungraded = d.Ungraded
+			return d
+		})
 		if err != nil {
 			return nil, fmt.Errorf("ingest %d events: %w", len(accepted), err)
 		}
 		for j, isNew := range fresh {
-			if isNew {
-				results[index[j]].Status = "accepted"
-			} else {
-				results[index[j]].Status = "duplicate"
+			r := &results[index[j]]
+			switch {
+			case !isNew:
+				// A duplicate says nothing more: grading a retry with another
+				// answer would reveal the right one.
+				r.Status, r.Correct = "duplicate", nil
+			case ungraded[accepted[j].ClientID]:
+				r.Status, r.Correct = "accepted", nil
+			default:
+				r.Status = "accepted"
 			}
 		}
 	}
 	return results, nil
 }
 
+// validText is UTF-8 text without NUL characters: what both engines store alike.
+func validText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+// badText names the first string field of e that is not validText.
+func badText(e Input) string {
+	for _, f := range []struct{ name, value string }{
+		{"id", e.ID}, {"type", string(e.Type)}, {"item_id", e.ItemID}, {"at", e.At}, {"session_id", e.SessionID}, {"answer", e.Answer},
+	} {
+		if !validText(f.value) {
+			return f.name
+		}
+	}
+	return ""
+}
+
 // check validates one event; a non-empty reason rejects it.
 func (s *Service) check(e Input, facts map[string]ItemFacts, now time.Time, window bool) (Event, string) {
+	if field := badText(e); field != "" {
+		return Event{}, field + " must be UTF-8 text without NUL characters"
+	}
 	switch {
 	case e.ID == "" || len(e.ID) > 100 || strings.ContainsAny(e.ID, "\x00\r\n"):
 		return Event{}, "id must be 1 to 100 characters"
@@ -166,11 +198,11 @@ func (s *Service) check(e Input, facts map[string]ItemFacts, now time.Time, wind
 		if f.Grade == nil {
 			return Event{}, "the item is not a quiz"
 		}
-		correct, ok := f.Grade(e.Answer)
+		question, correct, ok := f.Grade(e.Answer)
 		if !ok {
 			return Event{}, "answer is not a choice of this quiz"
 		}
-		ev.Correct = &correct
+		ev.Correct, ev.Question = &correct, question
 	}
 	return ev, ""
 }

@@ -57,14 +57,28 @@ type Deltas struct {
 	Topics    map[string]float64 // normalised affinity increments (see package doc)
 	Creators  map[string]float64
 	UserItems map[string]UserItemDelta
+	Tallies   Tallies // what these events counted against the caps, to add to the stored tallies
+	// Ungraded names (by client ID) the quiz answers past a learner's first to
+	// their question: they are stored without a grade.
+	Ungraded map[string]bool
 }
+
+// FoldFunc folds a batch's new events given what the learner's earlier events
+// counted against the caps (Fold, with the item facts bound).
+type FoldFunc func(prior Tallies, fresh []Event) Deltas
 
 // Store keeps the event log and the aggregates. Both engines implement it.
 type Store interface {
-	// Ingest inserts the events not yet stored for (userID, ClientID) and, in the
-	// same transaction, applies fold(fresh) where fresh are exactly the newly
-	// inserted events, in the order given. It reports per event whether it was new.
-	Ingest(ctx context.Context, userID string, evs []Event, fold func(fresh []Event) Deltas) ([]bool, error)
+	// Ingest stores the events not yet stored for (userID, ClientID) and, in the
+	// same transaction, applies d = fold(prior, fresh), where fresh are exactly
+	// those events in the order given and prior the learner's stored tallies
+	// for TallyKeys(fresh); d.Tallies are added to the stored tallies, and the
+	// answers in d.Ungraded are stored without their grade. One learner's
+	// batches are applied one at a time, whatever the node, so the log order is
+	// the order the caps were applied in. At most one graded answer per learner
+	// and quiz question is ever stored (a unique constraint). ErrNotFound when
+	// the learner is gone. It reports per event whether it was new.
+	Ingest(ctx context.Context, userID string, evs []Event, fold FoldFunc) ([]bool, error)
 	// ItemStats returns the totals of the given items (absent items: zero).
 	ItemStats(ctx context.Context, itemIDs []string) (map[string]ItemCounts, error)
 	// Affinities returns a learner's normalised topic and creator scores.
@@ -83,6 +97,7 @@ type Store interface {
 	Unhide(ctx context.Context, userID, itemID string) error
 	// Forget subtracts a learner's contribution d from the item totals (d.Items
 	// from Fold over their log; Likes and Saves follow from their stored states),
-	// then deletes their events, states, affinities and hidden items. Atomic.
+	// then deletes their events, states, affinities, tallies and hidden items.
+	// Atomic.
 	Forget(ctx context.Context, userID string, d Deltas) error
 }

@@ -96,7 +96,7 @@ func checkEvent(ds Dataset, items map[string]ItemPlan, e EventPlan) error {
 		}
 		return nil
 	}
-	if _, known := it.Input.Quiz.Grade(e.Answer); !known {
+	if _, _, known := it.Input.Quiz.Grade(e.Answer); !known {
 		return fmt.Errorf("answer %q is not a choice of %s", e.Answer, it.Key)
 	}
 	return nil
@@ -146,7 +146,7 @@ func TestInterestsDriveEvents(t *testing.T) {
 				k = 1
 			}
 			answers[k]++
-			if ok, _ := items[e.ItemKey].Input.Quiz.Grade(e.Answer); ok {
+			if _, ok, _ := items[e.ItemKey].Input.Quiz.Grade(e.Answer); ok {
 				right[k]++
 			}
 		}

@@ -1,11 +1,13 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,22 +26,23 @@ var readCommitted = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
 // Multi-row statements take one array per column and unnest them, so each has one
 // text whatever the batch size, and pgx prepares it once per connection.
 const insertEventsSQL = `
-	INSERT INTO events (user_id, client_id, type, item_id, at, received_at, session_id, watch_ms, position, answer, correct)
-	SELECT $1::text, c, t, i, a, r, s, w, p, ans, ok
+	INSERT INTO events (user_id, client_id, type, item_id, at, received_at, session_id, watch_ms, position, answer, correct, question)
+	SELECT $1::text, c, t, i, a, r, s, w, p, ans, ok, q
 	FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::bigint[],
-		$9::integer[], $10::text[], $11::boolean[]) WITH ORDINALITY AS e (c, t, i, a, r, s, w, p, ans, ok, n)
+		$9::integer[], $10::text[], $11::boolean[], $12::text[]) WITH ORDINALITY AS e (c, t, i, a, r, s, w, p, ans, ok, q, n)
 	ORDER BY n
-	ON CONFLICT (user_id, client_id) DO NOTHING
-	RETURNING client_id`
+	ON CONFLICT (user_id, client_id) DO NOTHING`
 
-// Ingest inserts the events not yet stored and applies fold(fresh) in the same
-// transaction, at READ COMMITTED. Nodes may ingest for the same learner and the
-// same items at once: counters move by increments, and a like or save moves an
-// item total only if an UPDATE … WHERE state <> wanted, run while this
-// transaction holds the learner's row lock, changed the row. Rows are locked in
-// item order (learner rows, then item rows) so concurrent batches cannot
-// deadlock. fold is not called when nothing is new.
-func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fold func(fresh []events.Event) events.Deltas) ([]bool, error) {
+// Ingest stores the events not yet stored and applies fold(prior, fresh) in the
+// same transaction, at READ COMMITTED. It first locks the learner's row, so one
+// learner's batches apply one at a time on any node: what is fresh, the tallies
+// read, and the log order cannot race. Nodes may still ingest for different
+// learners and the same items at once: counters move by increments, and a like
+// or save moves an item total only if an UPDATE … WHERE state <> wanted changed
+// the learner's row. Rows are locked in one order (the learner, their item rows,
+// then item rows in item order) so concurrent batches cannot deadlock. fold is
+// not called when nothing is new.
+func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fold events.FoldFunc) ([]bool, error) {
 	first, err := events.FirstOfEach(userID, evs)
 	if err != nil {
 		return nil, fmt.Errorf("ingest events of %s: %w", userID, err)
@@ -48,48 +51,125 @@ func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fol
 	if len(first) == 0 {
 		return isNew, nil
 	}
-	n := len(first)
-	clientIDs, types, itemIDs, sessions, answers := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	ats, received := make([]time.Time, n), make([]time.Time, n)
-	watch, positions, correct := make([]int64, n), make([]int32, n), make([]*bool, n)
-	for j, i := range first {
-		e := &evs[i]
-		clientIDs[j], types[j], itemIDs[j], sessions[j], answers[j] = e.ClientID, string(e.Type), e.ItemID, e.SessionID, e.Answer
-		ats[j], received[j] = e.At.UTC(), e.ReceivedAt.UTC()
-		watch[j], positions[j], correct[j] = e.WatchMS, int32(e.Position), e.Correct
-	}
 	err = pgx.BeginTxFunc(ctx, db.pool, readCommitted, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, insertEventsSQL, userID, clientIDs, types, itemIDs, ats, received, sessions,
-			watch, positions, answers, correct)
+		if err := lockLearner(ctx, tx, userID); err != nil {
+			return err
+		}
+		ids := make([]string, len(first))
+		for j, i := range first {
+			ids[j] = evs[i].ClientID
+		}
+		rows, err := tx.Query(ctx, `SELECT client_id FROM events WHERE user_id = $1 AND client_id = ANY($2)`, userID, ids)
 		if err != nil {
-			return fmt.Errorf("insert events: %w", err)
+			return fmt.Errorf("find stored events: %w", err)
 		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		storedIDs, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {
-			return fmt.Errorf("insert events: %w", err)
+			return fmt.Errorf("find stored events: %w", err)
 		}
-		if len(ids) == 0 {
-			return nil
+		stored := make(map[string]bool, len(storedIDs))
+		for _, id := range storedIDs {
+			stored[id] = true
 		}
-		inserted := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			inserted[id] = true
-		}
-		fresh := make([]events.Event, 0, len(ids))
+		var fresh []events.Event
 		for _, i := range first {
-			if inserted[evs[i].ClientID] {
+			if !stored[evs[i].ClientID] {
 				isNew[i] = true
 				e := evs[i]
 				e.UserID = userID
 				fresh = append(fresh, e)
 			}
 		}
-		return applyDeltas(ctx, tx, userID, fold(fresh))
+		if len(fresh) == 0 {
+			return nil
+		}
+		prior, err := readTallies(ctx, tx, userID, events.TallyKeys(fresh))
+		if err != nil {
+			return err
+		}
+		d := fold(prior, fresh)
+		if err := insertEvents(ctx, tx, userID, fresh, d.Ungraded); err != nil {
+			return err
+		}
+		return applyDeltas(ctx, tx, userID, d)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest events of %s: %w", userID, eventsErr(err))
 	}
 	return isNew, nil
+}
+
+// lockLearner takes the learner's row lock for the transaction (FOR NO KEY
+// UPDATE: foreign keys to the row still take theirs); ErrNotFound when the
+// learner is gone.
+func lockLearner(ctx context.Context, tx pgx.Tx, userID string) error {
+	var one int
+	err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, userID).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("lock learner: %w", events.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("lock learner: %w", err)
+	}
+	return nil
+}
+
+// readTallies returns the learner's stored tallies for keys (absent: zero).
+func readTallies(ctx context.Context, tx pgx.Tx, userID string, keys []events.TallyKey) (events.Tallies, error) {
+	out := make(events.Tallies, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	items, kinds, scopes := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		items[i], kinds[i], scopes[i] = k.ItemID, k.Kind, k.Scope
+	}
+	rows, err := tx.Query(ctx, `SELECT t.item_id, t.kind, t.scope, t.counted
+		FROM event_tallies t JOIN unnest($2::text[], $3::text[], $4::text[]) AS k (item_id, kind, scope)
+			ON t.item_id = k.item_id AND t.kind = k.kind AND t.scope = k.scope
+		WHERE t.user_id = $1`, userID, items, kinds, scopes)
+	if err != nil {
+		return nil, fmt.Errorf("read tallies: %w", err)
+	}
+	var k events.TallyKey
+	var n int64
+	_, err = pgx.ForEachRow(rows, []any{&k.ItemID, &k.Kind, &k.Scope, &n}, func() error {
+		out[k] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read tallies: %w", err)
+	}
+	return out, nil
+}
+
+// insertEvents inserts fresh events, those named in ungraded without their
+// grade. Every one must be new: the learner's lock is held since they were found
+// fresh.
+func insertEvents(ctx context.Context, tx pgx.Tx, userID string, fresh []events.Event, ungraded map[string]bool) error {
+	n := len(fresh)
+	clientIDs, types, itemIDs, sessions, answers, questions := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n)
+	ats, received := make([]time.Time, n), make([]time.Time, n)
+	watch, positions, correct := make([]int64, n), make([]int32, n), make([]*bool, n)
+	for j := range fresh {
+		e := &fresh[j]
+		clientIDs[j], types[j], itemIDs[j], sessions[j], answers[j] = e.ClientID, string(e.Type), e.ItemID, e.SessionID, e.Answer
+		ats[j], received[j] = e.At.UTC(), e.ReceivedAt.UTC()
+		watch[j], positions[j], questions[j] = e.WatchMS, int32(e.Position), e.Question
+		if !ungraded[e.ClientID] {
+			correct[j] = e.Correct
+		}
+	}
+	tag, err := tx.Exec(ctx, insertEventsSQL, userID, clientIDs, types, itemIDs, ats, received, sessions,
+		watch, positions, answers, correct, questions)
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	if tag.RowsAffected() != int64(n) {
+		return fmt.Errorf("insert events: %d of %d stored meanwhile", int64(n)-tag.RowsAffected(), n)
+	}
+	return nil
 }
 
 // applyDeltas sends every statement of a batch's deltas in one round trip. The
@@ -132,6 +212,7 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, userID string, d events.Deltas)
 	}
 	queueAffinities(b, userID, "topic", d.Topics)
 	queueAffinities(b, userID, "creator", d.Creators)
+	queueTallies(b, userID, d.Tallies)
 	if len(hiddenIDs) > 0 {
 		// hidden_items refers to items: one deleted since its events were
 		// validated is skipped.
@@ -244,6 +325,24 @@ func queueAffinities(b *pgx.Batch, userID, kind string, scores map[string]float6
 		SELECT $1::text, $2::text, * FROM unnest($3::text[], $4::float8[])
 		ON CONFLICT (user_id, kind, key) DO UPDATE SET score = user_affinities.score + excluded.score`,
 		userID, kind, keys, vals)
+}
+
+func queueTallies(b *pgx.Batch, userID string, tallies events.Tallies) {
+	if len(tallies) == 0 {
+		return
+	}
+	keys := slices.SortedFunc(maps.Keys(tallies), func(a, b events.TallyKey) int {
+		return cmp.Or(strings.Compare(a.ItemID, b.ItemID), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Scope, b.Scope))
+	})
+	items, kinds, scopes, counts := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		items[i], kinds[i], scopes[i], counts[i] = k.ItemID, k.Kind, k.Scope, tallies[k]
+	}
+	b.Queue(`
+		INSERT INTO event_tallies (user_id, item_id, kind, scope, counted)
+		SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])
+		ON CONFLICT (user_id, item_id, kind, scope) DO UPDATE SET counted = event_tallies.counted + excluded.counted`,
+		userID, items, kinds, scopes, counts)
 }
 
 // eventsErr maps a foreign key violation (the learner is gone) to

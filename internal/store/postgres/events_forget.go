@@ -13,12 +13,17 @@ import (
 
 // Forget takes the learner's contribution out of the item totals (d.Items for the
 // counters, their stored states for likes and saves) and deletes their log,
-// states, affinities and hidden items, in one transaction. It locks the learner's
+// states, affinities, tallies and hidden items, in one transaction. It locks the learner's
 // rows and then the item rows in item order, as Ingest does, so the two cannot
 // deadlock. Totals stop at zero rather than go negative should d overstate what
 // was counted.
 func (db *DB) Forget(ctx context.Context, userID string, d events.Deltas) error {
 	err := pgx.BeginTxFunc(ctx, db.pool, readCommitted, func(tx pgx.Tx) error {
+		// The learner's lock first, as Ingest takes it: no batch of theirs is
+		// half applied while their share is taken out.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, userID); err != nil {
+			return fmt.Errorf("lock learner: %w", err)
+		}
 		sub := make(map[string]events.ItemCounts, len(d.Items))
 		for id, c := range d.Items {
 			c.Likes, c.Saves = 0, 0 // they follow from the stored states
@@ -78,7 +83,7 @@ func (db *DB) Forget(ctx context.Context, userID string, d events.Deltas) error 
 				AS v (item_id, impressions, views, completions, likes, saves, shares, skips, hides, quiz_answers, quiz_correct, watch_ms)
 			WHERE s.item_id = v.item_id`,
 			ids, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], cols[9], cols[10])
-		for _, table := range []string{"events", "user_items", "user_affinities", "hidden_items"} {
+		for _, table := range []string{"events", "user_items", "user_affinities", "event_tallies", "hidden_items"} {
 			b.Queue(`DELETE FROM `+table+` WHERE user_id = $1`, userID)
 		}
 		return tx.SendBatch(ctx, b).Close()

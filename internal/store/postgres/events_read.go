@@ -89,12 +89,11 @@ func (db *DB) UserItems(ctx context.Context, userID string, itemIDs []string) (m
 
 // Events pages the learner's log in seq order after afterSeq, at most
 // query.LogLimit(limit) events, and returns the seq of the last one (afterSeq
-// when there are none). Transactions of concurrent batches for one learner may
-// commit out of seq order, so a page read while that learner is ingesting can
-// miss an event with a lower seq that commits later.
+// when there are none). One learner's batches are stored one at a time (Ingest
+// holds the learner's row lock), so their seq order is their commit order.
 func (db *DB) Events(ctx context.Context, userID string, afterSeq int64, limit int) ([]events.Event, int64, error) {
 	rows, err := db.pool.Query(ctx, `SELECT seq, client_id, type, item_id, at, received_at, session_id, watch_ms,
-		position, answer, correct FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+		position, answer, correct, question FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 		userID, afterSeq, query.LogLimit(limit))
 	if err != nil {
 		return nil, 0, fmt.Errorf("events of %s: %w", userID, err)
@@ -106,7 +105,7 @@ func (db *DB) Events(ctx context.Context, userID string, afterSeq int64, limit i
 		var typ string
 		var position int32
 		if err := rows.Scan(&last, &e.ClientID, &typ, &e.ItemID, &e.At, &e.ReceivedAt, &e.SessionID, &e.WatchMS,
-			&position, &e.Answer, &e.Correct); err != nil {
+			&position, &e.Answer, &e.Correct, &e.Question); err != nil {
 			rows.Close()
 			return nil, 0, fmt.Errorf("events of %s: %w", userID, err)
 		}

@@ -9,7 +9,7 @@ import (
 
 // Forget takes the learner's contribution out of the item totals (d.Items for the
 // counters, their stored states for likes and saves) and deletes their log,
-// states, affinities and hidden items, all in one write transaction. Totals stop
+// states, affinities, tallies and hidden items, all in one write transaction. Totals stop
 // at zero rather than go negative should d overstate what was counted.
 func (db *DB) Forget(ctx context.Context, userID string, d events.Deltas) (err error) {
 	tx, err := db.writer.BeginTx(ctx, nil)
@@ -51,7 +51,7 @@ func (db *DB) Forget(ctx context.Context, userID string, d events.Deltas) (err e
 			}
 		}
 	}
-	for _, table := range []string{"events", "user_items", "user_affinities", "hidden_items"} {
+	for _, table := range []string{"events", "user_items", "user_affinities", "event_tallies", "hidden_items"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, userID); err != nil {
 			return fmt.Errorf("forget events of %s: delete %s: %w", userID, table, err)
 		}

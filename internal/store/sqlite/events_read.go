@@ -134,7 +134,7 @@ func (db *DB) Events(ctx context.Context, userID string, afterSeq int64, limit i
 		var typ, at, received string
 		var correct sql.NullBool
 		if err := rows.Scan(&last, &e.ClientID, &typ, &e.ItemID, &at, &received, &e.SessionID, &e.WatchMS, &e.Position,
-			&e.Answer, &correct); err != nil {
+			&e.Answer, &correct, &e.Question); err != nil {
 			return nil, 0, fmt.Errorf("events of %s: %w", userID, err)
 		}
 		e.Type = events.Type(typ)

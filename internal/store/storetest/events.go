@@ -52,7 +52,7 @@ func ev(clientID string, typ events.Type, itemID string, m int) events.Event {
 // countFold is a small stand-in for events.Fold: one count per event, a view's
 // watch time, states in event order, and an affinity of 1 per event for topic
 // "t-<item>" and creator "c".
-func countFold(evs []events.Event) events.Deltas {
+func countFold(_ events.Tallies, evs []events.Event) events.Deltas {
 	d := events.Deltas{Items: map[string]events.ItemCounts{}, Topics: map[string]float64{}, Creators: map[string]float64{},
 		UserItems: map[string]events.UserItemDelta{}}
 	for _, e := range evs {
@@ -111,11 +111,11 @@ type recorder struct {
 	calls [][]events.Event
 }
 
-func (r *recorder) fold(fresh []events.Event) events.Deltas {
+func (r *recorder) fold(_ events.Tallies, fresh []events.Event) events.Deltas {
 	r.mu.Lock()
 	r.calls = append(r.calls, fresh)
 	r.mu.Unlock()
-	return countFold(fresh)
+	return countFold(nil, fresh)
 }
 
 func mustIngest(t *testing.T, es events.Store, userID string, evs ...events.Event) []bool {
@@ -239,7 +239,7 @@ func testEventsIngestErrors(t *testing.T, s store.Store) {
 		t.Error("Ingest of another learner's event succeeded")
 	}
 	// A failed fold application leaves no event behind: the retry is new.
-	bad := func([]events.Event) events.Deltas {
+	bad := func(events.Tallies, []events.Event) events.Deltas {
 		return events.Deltas{UserItems: map[string]events.UserItemDelta{"x": {}}} // no time range
 	}
 	if _, err := es.Ingest(ctx, u.ID, []events.Event{ev("b", events.Impression, "x", 1)}, bad); err == nil {
@@ -255,7 +255,7 @@ func testEventsIngestErrors(t *testing.T, s store.Store) {
 	// A fold that panics must not leave the transaction open: later writes go on.
 	func() {
 		defer func() { recover() }()
-		es.Ingest(ctx, u.ID, []events.Event{ev("c", events.Impression, "x", 1)}, func([]events.Event) events.Deltas { panic("fold") })
+		es.Ingest(ctx, u.ID, []events.Event{ev("c", events.Impression, "x", 1)}, func(events.Tallies, []events.Event) events.Deltas { panic("fold") })
 	}()
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -269,8 +269,8 @@ func testEventsItemStats(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	es := eventStore(t, s)
 	// Distinct numbers per counter catch a column written to or read from another.
-	fixed := func(k int64) func([]events.Event) events.Deltas {
-		return func([]events.Event) events.Deltas {
+	fixed := func(k int64) func(events.Tallies, []events.Event) events.Deltas {
+		return func(events.Tallies, []events.Event) events.Deltas {
 			return events.Deltas{Items: map[string]events.ItemCounts{"x": {Impressions: 1 * k, Views: 2 * k, Completions: 3 * k,
 				Shares: 4 * k, Skips: 5 * k, Hides: 6 * k, QuizAnswers: 7 * k, QuizCorrect: 8 * k, WatchMS: 9 * k}}}
 		}

@@ -59,7 +59,9 @@ func BenchmarkIngest(b *testing.B, open func(b *testing.B) store.Store) {
 		itemIDs[i] = it.ID
 		facts[it.ID] = events.ItemFacts{ID: it.ID, CreatorID: it.CreatorID, Topics: it.Topics, DurationMS: it.DurationMS, Visible: true}
 	}
-	fold := func(fresh []events.Event) events.Deltas { return events.Fold(fresh, facts) }
+	fold := func(prior events.Tallies, fresh []events.Event) events.Deltas {
+		return events.Fold(prior, fresh, facts)
+	}
 
 	var seq atomic.Int64 // client IDs unique across every run
 	batch := func(r *rand.Rand, userID string, n int) []events.Event {

@@ -99,7 +99,7 @@ func testEventsForget(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("Events: %v", err)
 	}
-	if err := es.Forget(ctx, a.ID, countFold(log)); err != nil {
+	if err := es.Forget(ctx, a.ID, countFold(nil, log)); err != nil {
 		t.Fatalf("Forget: %v", err)
 	}
 	if diff := cmp.Diff(onlyB, mustStats(t, es, x, y)); diff != "" {

@@ -145,8 +145,10 @@ func testEventsAffinities(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	es := eventStore(t, s)
 	u, other := mustCreate(t, s, newUser(1)), mustCreate(t, s, newUser(2))
-	fixed := func(topics, creators map[string]float64) func([]events.Event) events.Deltas {
-		return func([]events.Event) events.Deltas { return events.Deltas{Topics: topics, Creators: creators} }
+	fixed := func(topics, creators map[string]float64) func(events.Tallies, []events.Event) events.Deltas {
+		return func(events.Tallies, []events.Event) events.Deltas {
+			return events.Deltas{Topics: topics, Creators: creators}
+		}
 	}
 	batches := []struct{ topics, creators map[string]float64 }{
 		{map[string]float64{"go": 1.5, "sql": 0.25}, map[string]float64{"c1": 2}},

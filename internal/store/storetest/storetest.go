@@ -95,6 +95,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"EventsHide", testEventsHide},
 		{"EventsLog", testEventsLog},
 		{"EventsForget", testEventsForget},
+		{"EventsCaps", testEventsCaps},
 		{"FeedCatalogueItems", testFeedCatalogueItems},
 		{"FeedLearnerRecord", testFeedLearnerRecord},
 		{"FeedActivity", testFeedActivity},
