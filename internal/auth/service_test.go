@@ -177,6 +177,9 @@ func TestServiceRefreshGraceBoundary(t *testing.T) {
 	if !r.works(t, replay.AccessToken) || !r.works(t, rotated.AccessToken) {
 		t.Error("a replay within the grace window broke the sign-in")
 	}
+	if replay.RefreshToken != "" {
+		t.Errorf("a replay within the grace window got a refresh token of its own: the sign-in has two heads")
+	}
 
 	r.clock.Advance(time.Nanosecond)
 	if _, err := r.svc.Refresh(ctx, first.RefreshToken); !errors.Is(err, auth.ErrInvalidGrant) {
@@ -187,8 +190,14 @@ func TestServiceRefreshGraceBoundary(t *testing.T) {
 			t.Errorf("the family's live token after reuse = %v, want ErrInvalidGrant: reuse revokes the sign-in", err)
 		}
 	}
+	if r.works(t, rotated.AccessToken) || r.works(t, replay.AccessToken) {
+		t.Errorf("the sign-in's access tokens still work after reuse revoked it")
+	}
 	if _, err := r.svc.Refresh(ctx, other.RefreshToken); err != nil {
 		t.Errorf("another user's sign-in after the reuse: %v", err)
+	}
+	if !r.works(t, other.AccessToken) {
+		t.Errorf("the reuse ended another user's access token")
 	}
 }
 
@@ -206,6 +215,12 @@ func TestServiceLogout(t *testing.T) {
 	}
 	if err := r.svc.Logout(ctx, c.SessionID); err != nil {
 		t.Fatalf("Logout: %v", err)
+	}
+	if r.works(t, phone.AccessToken) {
+		t.Errorf("the phone's access token works after its Logout")
+	}
+	if !r.works(t, laptop.AccessToken) {
+		t.Errorf("Logout of the phone ended the laptop's access token")
 	}
 	if _, err := r.svc.Refresh(ctx, phone.RefreshToken); !errors.Is(err, auth.ErrInvalidGrant) {
 		t.Errorf("Refresh after Logout = %v, want ErrInvalidGrant", err)
