@@ -78,12 +78,10 @@ func Fold(prior Tallies, evs []Event, facts map[string]ItemFacts) Deltas {
 		d.UserItems[e.ItemID] = u
 		k, n := keyOf(e)
 		if prior[k]+d.Tallies[k] >= n {
-			if e.Type == QuizAnswer {
-				if d.Ungraded == nil {
-					d.Ungraded = map[string]bool{}
-				}
-				d.Ungraded[e.ClientID] = true
+			if d.Uncounted == nil {
+				d.Uncounted = map[string]bool{}
 			}
+			d.Uncounted[e.ClientID] = true
 			continue
 		}
 		d.Tallies[k]++

@@ -164,9 +164,13 @@ func TestFoldCaps(t *testing.T) {
 	if got, want := d.Creators["c3"], 1.2; math.Abs(got-want) > 1e-9 {
 		t.Errorf("c3 scores %g, want one graded answer's %g", got, want)
 	}
-	wantUngraded := map[string]bool{evs[len(evs)-2].ClientID: true, evs[len(evs)-1].ClientID: true}
-	if diff := cmp.Diff(wantUngraded, d.Ungraded); diff != "" {
-		t.Errorf("ungraded (-want +got):\n%s", diff)
+	for _, i := range []int{len(evs) - 2, len(evs) - 1} {
+		if !d.Uncounted[evs[i].ClientID] {
+			t.Errorf("answer %s again to q1 is counted (and graded)", evs[i].ClientID)
+		}
+	}
+	if n := len(d.Uncounted); n != 5+2+2+2+2 {
+		t.Errorf("%d events uncounted, want 13: 5 views, 2 shares, 2 hides, 2 likes, 2 answers", n)
 	}
 	day := t2024.Format(time.DateOnly)
 	if n := d.Tallies[TallyKey{"a", "view", day}]; n != maxViews {

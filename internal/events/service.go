@@ -110,10 +110,10 @@ func (s *Service) ingest(ctx context.Context, c access.Caller, in []Input, windo
 		results[i].Correct = ev.Correct
 	}
 	if len(accepted) > 0 {
-		var ungraded map[string]bool
+		var uncounted map[string]bool
 		fresh, err := s.store.Ingest(ctx, c.UserID, accepted, func(prior Tallies, evs []Event) Deltas {
 			d := Fold(prior, evs, facts)
-			ungraded = d.Ungraded
+			uncounted = d.Uncounted
 			return d
 		})
 		if err != nil {
@@ -126,8 +126,8 @@ func (s *Service) ingest(ctx context.Context, c access.Caller, in []Input, windo
 				// A duplicate says nothing more: grading a retry with another
 				// answer would reveal the right one.
 				r.Status, r.Correct = "duplicate", nil
-			case ungraded[accepted[j].ClientID]:
-				r.Status, r.Correct = "accepted", nil
+			case uncounted[accepted[j].ClientID]:
+				r.Status, r.Correct = "accepted", nil // a quiz answer past the first: not graded
 			default:
 				r.Status = "accepted"
 			}

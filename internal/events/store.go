@@ -58,9 +58,10 @@ type Deltas struct {
 	Creators  map[string]float64
 	UserItems map[string]UserItemDelta
 	Tallies   Tallies // what these events counted against the caps, to add to the stored tallies
-	// Ungraded names (by client ID) the quiz answers past a learner's first to
-	// their question: they are stored without a grade.
-	Ungraded map[string]bool
+	// Uncounted names (by client ID) the events over a cap: they are stored
+	// marked as not counted (what the trending roll-up reads), and quiz answers
+	// among them without their grade.
+	Uncounted map[string]bool
 }
 
 // FoldFunc folds a batch's new events given what the learner's earlier events
@@ -73,9 +74,9 @@ type Store interface {
 	// same transaction, applies d = fold(prior, fresh), where fresh are exactly
 	// those events in the order given and prior the learner's stored tallies
 	// for TallyKeys(fresh); d.Tallies are added to the stored tallies, and the
-	// answers in d.Ungraded are stored without their grade. One learner's
-	// batches are applied one at a time, whatever the node, so the log order is
-	// the order the caps were applied in. At most one graded answer per learner
+	// events in d.Uncounted are stored marked so (quiz answers ungraded). One
+	// learner's batches are applied one at a time, whatever the node, so the log
+	// order is the order the caps were applied in. At most one graded answer per learner
 	// and quiz question is ever stored (a unique constraint). ErrNotFound when
 	// the learner is gone. It reports per event whether it was new.
 	Ingest(ctx context.Context, userID string, evs []Event, fold FoldFunc) ([]bool, error)

@@ -26,10 +26,10 @@ var readCommitted = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
 // Multi-row statements take one array per column and unnest them, so each has one
 // text whatever the batch size, and pgx prepares it once per connection.
 const insertEventsSQL = `
-	INSERT INTO events (user_id, client_id, type, item_id, at, received_at, session_id, watch_ms, position, answer, correct, question)
-	SELECT $1::text, c, t, i, a, r, s, w, p, ans, ok, q
+	INSERT INTO events (user_id, client_id, type, item_id, at, received_at, session_id, watch_ms, position, answer, correct, question, counted)
+	SELECT $1::text, c, t, i, a, r, s, w, p, ans, ok, q, k
 	FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::bigint[],
-		$9::integer[], $10::text[], $11::boolean[], $12::text[]) WITH ORDINALITY AS e (c, t, i, a, r, s, w, p, ans, ok, q, n)
+		$9::integer[], $10::text[], $11::boolean[], $12::text[], $13::boolean[]) WITH ORDINALITY AS e (c, t, i, a, r, s, w, p, ans, ok, q, k, n)
 	ORDER BY n
 	ON CONFLICT (user_id, client_id) DO NOTHING`
 
@@ -88,7 +88,7 @@ func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fol
 			return err
 		}
 		d := fold(prior, fresh)
-		if err := insertEvents(ctx, tx, userID, fresh, d.Ungraded); err != nil {
+		if err := insertEvents(ctx, tx, userID, fresh, d.Uncounted); err != nil {
 			return err
 		}
 		return applyDeltas(ctx, tx, userID, d)
@@ -143,26 +143,26 @@ func readTallies(ctx context.Context, tx pgx.Tx, userID string, keys []events.Ta
 	return out, nil
 }
 
-// insertEvents inserts fresh events, those named in ungraded without their
-// grade. Every one must be new: the learner's lock is held since they were found
-// fresh.
-func insertEvents(ctx context.Context, tx pgx.Tx, userID string, fresh []events.Event, ungraded map[string]bool) error {
+// insertEvents inserts fresh events, those named in uncounted marked so and
+// without a grade. Every one must be new: the learner's lock is held since they
+// were found fresh.
+func insertEvents(ctx context.Context, tx pgx.Tx, userID string, fresh []events.Event, uncounted map[string]bool) error {
 	n := len(fresh)
 	clientIDs, types, itemIDs, sessions, answers, questions := make([]string, n), make([]string, n), make([]string, n),
 		make([]string, n), make([]string, n), make([]string, n)
 	ats, received := make([]time.Time, n), make([]time.Time, n)
-	watch, positions, correct := make([]int64, n), make([]int32, n), make([]*bool, n)
+	watch, positions, correct, counted := make([]int64, n), make([]int32, n), make([]*bool, n), make([]bool, n)
 	for j := range fresh {
 		e := &fresh[j]
 		clientIDs[j], types[j], itemIDs[j], sessions[j], answers[j] = e.ClientID, string(e.Type), e.ItemID, e.SessionID, e.Answer
 		ats[j], received[j] = e.At.UTC(), e.ReceivedAt.UTC()
 		watch[j], positions[j], questions[j] = e.WatchMS, int32(e.Position), e.Question
-		if !ungraded[e.ClientID] {
+		if counted[j] = !uncounted[e.ClientID]; counted[j] {
 			correct[j] = e.Correct
 		}
 	}
 	tag, err := tx.Exec(ctx, insertEventsSQL, userID, clientIDs, types, itemIDs, ats, received, sessions,
-		watch, positions, answers, correct, questions)
+		watch, positions, answers, correct, questions, counted)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}

@@ -44,9 +44,9 @@ func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (in
 				count(*) FILTER (WHERE type = 'like'), count(*) FILTER (WHERE type = 'save'),
 				count(*) FILTER (WHERE type = 'share')
 			FROM (
-				SELECT item_id, at, type FROM events WHERE received_at > $1 AND received_at <= $2
+				SELECT item_id, at, type FROM events WHERE received_at > $1 AND received_at <= $2 AND counted
 				UNION ALL -- stored since the last roll-up, received before its mark
-				SELECT item_id, at, type FROM events WHERE seq > $4 AND seq <= $5 AND received_at <= $1
+				SELECT item_id, at, type FROM events WHERE seq > $4 AND seq <= $5 AND received_at <= $1 AND counted
 			) e
 			WHERE at >= $3 AND type IN ('view', 'complete', 'like', 'save', 'share')
 			GROUP BY 1, 2

@@ -65,7 +65,7 @@ func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fol
 			return nil, fmt.Errorf("ingest events of %s: %w", userID, err)
 		}
 		d := fold(prior, fresh)
-		if err := insertEvents(sctx, tx, userID, fresh, d.Ungraded); err != nil {
+		if err := insertEvents(sctx, tx, userID, fresh, d.Uncounted); err != nil {
 			return nil, fmt.Errorf("ingest events of %s: %w", userID, eventsErr(err))
 		}
 		if err := applyDeltas(sctx, tx, userID, d); err != nil {
@@ -143,21 +143,23 @@ func readTallies(ctx context.Context, tx *sql.Tx, userID string, keys []events.T
 	return out, nil
 }
 
-// insertEvents inserts fresh events, those named in ungraded without their grade.
-func insertEvents(ctx context.Context, tx *sql.Tx, userID string, fresh []events.Event, ungraded map[string]bool) error {
-	st, err := tx.PrepareContext(ctx, `INSERT INTO events (user_id, `+eventColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+// insertEvents inserts fresh events, those named in uncounted marked so and
+// without a grade.
+func insertEvents(ctx context.Context, tx *sql.Tx, userID string, fresh []events.Event, uncounted map[string]bool) error {
+	st, err := tx.PrepareContext(ctx, `INSERT INTO events (user_id, `+eventColumns+`, counted)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
 	defer st.Close()
 	for _, e := range fresh {
 		var correct any
-		if e.Correct != nil && !ungraded[e.ClientID] {
+		counted := !uncounted[e.ClientID]
+		if e.Correct != nil && counted {
 			correct = *e.Correct
 		}
 		if _, err := st.ExecContext(ctx, userID, e.ClientID, string(e.Type), e.ItemID, formatTime(e.At), formatTime(e.ReceivedAt),
-			e.SessionID, e.WatchMS, e.Position, e.Answer, correct, e.Question); err != nil {
+			e.SessionID, e.WatchMS, e.Position, e.Answer, correct, e.Question, counted); err != nil {
 			return fmt.Errorf("insert event %q: %w", e.ClientID, err)
 		}
 	}

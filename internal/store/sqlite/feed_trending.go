@@ -43,9 +43,9 @@ func (db *DB) RollUpTrending(ctx context.Context, until, keepFrom time.Time) (in
 		SELECT item_id, substr(at, 1, 13) || ':00:00.000000000Z',
 			sum(type = 'view'), sum(type = 'complete'), sum(type = 'like'), sum(type = 'save'), sum(type = 'share')
 		FROM (
-			SELECT item_id, at, type FROM events WHERE received_at > ?1 AND received_at <= ?2
+			SELECT item_id, at, type FROM events WHERE received_at > ?1 AND received_at <= ?2 AND counted = 1
 			UNION ALL -- stored since the last roll-up, received before its mark
-			SELECT item_id, at, type FROM events WHERE seq > ?4 AND seq <= ?5 AND received_at <= ?1
+			SELECT item_id, at, type FROM events WHERE seq > ?4 AND seq <= ?5 AND received_at <= ?1 AND counted = 1
 		)
 		WHERE at >= ?3 AND type IN ('view', 'complete', 'like', 'save', 'share')
 		GROUP BY 1, 2

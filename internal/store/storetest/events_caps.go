@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/lyolearn/lyo/internal/events"
+	"github.com/lyolearn/lyo/internal/feed/rank"
 	"github.com/lyolearn/lyo/internal/store"
 )
 
@@ -61,6 +63,31 @@ func testEventsCaps(t *testing.T, s store.Store) {
 	wg.Wait()
 	if got := mustStats(t, es, x)[x]; got.Views != 2*maxViews {
 		t.Errorf("after concurrent batches: %d views, want %d", got.Views, 2*maxViews)
+	}
+
+	// The trending roll-up reads only what counted.
+	trending, ok := s.(interface {
+		RollUpTrending(ctx context.Context, until, keepFrom time.Time) (int, error)
+		TrendingBuckets(ctx context.Context, since time.Time) ([]rank.Bucket, error)
+	})
+	if !ok {
+		t.Fatalf("%T keeps no trending roll-up", s)
+	}
+	if _, err := trending.RollUpTrending(ctx, t0.Add(24*time.Hour), t0.Add(-24*time.Hour)); err != nil {
+		t.Fatalf("RollUpTrending: %v", err)
+	}
+	buckets, err := trending.TrendingBuckets(ctx, t0.Add(-24*time.Hour))
+	if err != nil {
+		t.Fatalf("TrendingBuckets: %v", err)
+	}
+	var rolled int64
+	for _, b := range buckets {
+		if b.ItemID == x {
+			rolled += b.Views
+		}
+	}
+	if rolled != 2*maxViews {
+		t.Errorf("trending counts %d views, want the %d that counted", rolled, 2*maxViews)
 	}
 
 	// Only the first answer to a question keeps its grade, across batches.

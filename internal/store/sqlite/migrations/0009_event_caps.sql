@@ -12,6 +12,10 @@ CREATE TABLE event_tallies (
     PRIMARY KEY (user_id, item_id, kind, scope)
 ) STRICT, WITHOUT ROWID;
 
+-- Whether an event counted: one over a cap is kept in the log but not counted,
+-- here or in the trending roll-up. Events stored before the caps counted.
+ALTER TABLE events ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));
+
 -- The question a quiz answer belongs to. Only a learner's first answer to a
 -- question is graded; the index makes that hold whatever the concurrency.
 -- Answers stored before this migration have no question and are left as they are.
