@@ -74,6 +74,8 @@ free_port() {
 }
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+hz=$(getconf CLK_TCK)
+cpu_s() { awk -v hz="$hz" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; } # user + system
 rss_mib() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
@@ -205,8 +207,8 @@ for set in $SETS; do
 		how="measured when this data was first served"
 	else
 		secs=$(trained "$SURL")
+		how="at the node's start; lyo serve's CPU time from its start to the end of it: $(cpu_s "$SPID") s"
 		echo "$secs" >"$dir/trained"
-		how="at the node's start"
 	fi
 	sleep 12 # the next index rebuild (LYO_FEED_REFRESH, 10 s) binds the new model
 	echo "$set: lyo serve ready in $ready s; model rebuild (training on the whole event log, $how) $secs s," \
