@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lyolearn/lyo/internal/feed/rank"
@@ -15,8 +16,10 @@ type Tuned struct {
 	// Before and After are the engine's validation figures with the default
 	// and the chosen weights.
 	Before, After Result
-	// Changed names each knob moved from its default, as "name=value".
+	// Changed names each knob moved from its default, as "name=value";
+	// Knobs holds the same as name → value (ApplyKnobs sets them again).
 	Changed []string
+	Knobs   map[string]float64
 	Users   int // validation users scored
 }
 
@@ -134,8 +137,48 @@ func Tune(ctx context.Context, s *Split, o Options) (*Tuned, error) {
 		kn.set(&c, chosen[k])
 		if chosen[k] >= 0 && c != *def {
 			out.Changed = append(out.Changed, fmt.Sprintf("%s=%g", kn.name, chosen[k]))
+			if out.Knobs == nil {
+				out.Knobs = map[string]float64{}
+			}
+			out.Knobs[kn.name] = chosen[k]
 		}
 	}
 	out.Config = cfg
 	return out, nil
+}
+
+// Helps reports whether the chosen weights beat the defaults on validation
+// (Recall@20 + NDCG@10, the objective the search climbs).
+func (t *Tuned) Helps() bool {
+	return len(t.Knobs) > 0 && t.After.Recall20+t.After.NDCG10 > t.Before.Recall20+t.Before.NDCG10+1e-4
+}
+
+// ApplyKnobs returns a copy of base with each named knob set to its value, as
+// Tune sets them; names no knob has are returned, and left out.
+func ApplyKnobs(base *rank.Config, values map[string]float64) (*rank.Config, []string) {
+	c := *base
+	var unknown []string
+	for name, v := range values {
+		k := slices.IndexFunc(knobs, func(kn knob) bool { return kn.name == name })
+		if k < 0 {
+			unknown = append(unknown, name)
+			continue
+		}
+		knobs[k].set(&c, v)
+	}
+	slices.Sort(unknown)
+	return &c, unknown
+}
+
+// TuneRows is Tune on rows that are all training (an event log, with nothing
+// held out for a test): the validation split is carved from them the same way.
+func TuneRows(ctx context.Context, rows []Row, o Options) (*Tuned, error) {
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.ALS.Seed == 0 {
+		o.ALS.Seed = o.Seed
+	}
+	o.ALS.Workers, o.KNN.Workers, o.EASE.Workers = o.Workers, o.Workers, o.Workers
+	return Tune(ctx, &Split{Train: [][]Row{rows}}, o)
 }
