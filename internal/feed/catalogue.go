@@ -25,12 +25,33 @@ type Index struct {
 	Built time.Time
 	// Snapshot is the version of the bound model (0: none).
 	Snapshot int64
+	// Weights are the ranking weights stored with the snapshot (nil: the
+	// defaults).
+	Weights *Weights
+
+	cfgOnce sync.Once
+	cfg     *rank.Config // base with Weights set, made at first use
 
 	items    map[string]*Summary
 	trending map[time.Duration][]rank.Trend
 	topics   map[string]string   // slug → name, every topic of the taxonomy
 	creators map[string]string   // creator ID → name, creators of any item
 	series   map[string][]string // series ID → its items in episode order
+}
+
+// config is the ranker's configuration for this index: base with the
+// snapshot's tuned weights set.
+func (x *Index) config(base *rank.Config) *rank.Config {
+	x.cfgOnce.Do(func() { x.cfg, _ = x.Weights.config(base) })
+	return x.cfg
+}
+
+// weights are the ranking weights in force.
+func (x *Index) weights() *Weights {
+	if x.Weights == nil {
+		return defaultWeights("no model snapshot is bound yet")
+	}
+	return x.Weights
 }
 
 // TopicName returns a topic's display name; ok is false for an unknown slug.
@@ -76,6 +97,7 @@ type Catalogue struct {
 type loadedSnapshot struct {
 	version int64
 	model   *model.Snapshot
+	weights *Weights
 }
 
 // NewCatalogue returns a catalogue with an empty index; call Rebuild before
@@ -91,13 +113,14 @@ func NewCatalogue(store Store, now func() time.Time, log *slog.Logger) *Catalogu
 // Current is the index to serve from.
 func (c *Catalogue) Current() *Index { return c.cur.Load() }
 
-// SetSnapshot binds a newly loaded model; the next rebuild uses it. It reports
-// whether the version is new.
-func (c *Catalogue) SetSnapshot(version int64, m *model.Snapshot) bool {
+// SetSnapshot binds a newly loaded model with the ranking weights stored
+// beside it (nil: the defaults); the next rebuild uses them. It reports whether
+// the version is new.
+func (c *Catalogue) SetSnapshot(version int64, m *model.Snapshot, w *Weights) bool {
 	if old := c.snap.Load(); old != nil && old.version >= version {
 		return false
 	}
-	c.snap.Store(&loadedSnapshot{version: version, model: m})
+	c.snap.Store(&loadedSnapshot{version: version, model: m, weights: w})
 	return true
 }
 
@@ -187,7 +210,7 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 	}
 	var m *model.Snapshot
 	if s := c.snap.Load(); s != nil {
-		m, x.Snapshot = s.model, s.version
+		m, x.Snapshot, x.Weights = s.model, s.version, s.weights
 	}
 	x.Rank = rank.NewCatalogue(items, m, rank.CatalogueOptions{Now: now, TopicNames: names})
 	c.cur.Store(x)

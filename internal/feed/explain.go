@@ -14,6 +14,7 @@ type Explanation struct {
 	UserID   string
 	Built    time.Time // when the catalogue index was built
 	Snapshot int64     // the model version bound to it (0: none)
+	Weights  *Weights  // the ranking weights in force, stored with the snapshot
 	Entries  []Entry
 	Trace    *rank.Trace
 	Titles   map[string]string // item ID → title, for every traced item
@@ -29,9 +30,9 @@ func (s *Service) Explain(ctx context.Context, userID string, limit int) (Explan
 		return Explanation{}, err
 	}
 	st := s.buildLearner(userID, rec, x, now)
-	out := rank.Rank(rank.Input{Catalogue: x.Rank, Learner: st.Learner, Config: s.cfg,
+	out := rank.Rank(rank.Input{Catalogue: x.Rank, Learner: st.Learner, Config: x.config(s.cfg),
 		Request: rank.Request{Limit: limit, Mode: rank.ForYou, Now: now, Seed: seedOf("explain:" + userID), Explain: true}})
-	e := Explanation{UserID: userID, Built: x.Built, Snapshot: x.Snapshot, Trace: out.Trace, Titles: map[string]string{}}
+	e := Explanation{UserID: userID, Built: x.Built, Snapshot: x.Snapshot, Weights: x.weights(), Trace: out.Trace, Titles: map[string]string{}}
 	for _, en := range out.Entries {
 		if sum, ok := x.Summary(en.ItemID); ok {
 			e.Entries = append(e.Entries, Entry{Item: sum, Explanation: en.Explanation, Source: string(en.Source)})

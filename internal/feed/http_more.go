@@ -116,6 +116,7 @@ type explainView struct {
 	UserID          string              `json:"user_id"`
 	IndexBuiltAt    time.Time           `json:"index_built_at"`
 	SnapshotVersion int64               `json:"snapshot_version"`
+	Weights         *Weights            `json:"weights"`
 	Items           []entryView         `json:"items"`
 	Candidates      []candView          `json:"candidates"`
 	PerSource       map[rank.Source]int `json:"per_source"`
@@ -145,7 +146,7 @@ func (h *handlers) explain(w http.ResponseWriter, r *http.Request) error {
 	if err := h.audit(r.Context(), caller.UserID, "feed.explain", userID, nil); err != nil {
 		return err
 	}
-	out := explainView{UserID: e.UserID, IndexBuiltAt: e.Built, SnapshotVersion: e.Snapshot, Items: make([]entryView, 0, len(e.Entries)),
+	out := explainView{UserID: e.UserID, IndexBuiltAt: e.Built, SnapshotVersion: e.Snapshot, Weights: e.Weights, Items: make([]entryView, 0, len(e.Entries)),
 		Candidates: []candView{}, PerSource: map[rank.Source]int{}}
 	for _, en := range e.Entries {
 		out.Items = append(out.Items, entryView{Item: en.Item, Explanation: en.Explanation, Source: en.Source})

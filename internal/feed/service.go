@@ -50,12 +50,14 @@ type Service struct {
 	maxPages int
 	isMinor  func(int, time.Time) bool
 	scale    func(float64, time.Time) float64
+	// tuneBudget bounds the training job's tuning of the ranking weights.
+	tuneBudget time.Duration
 }
 
 // NewService wires the feed over its store and catalogue.
 func NewService(store Store, cat *Catalogue, o Options) *Service {
 	s := &Service{store: store, cat: cat, now: o.Now, log: o.Log, cfg: o.Config, sessions: o.Sessions, versions: o.Versions,
-		recent: o.RecentEvents, maxPages: o.MaxPages, isMinor: o.IsMinor, scale: o.Scale}
+		recent: o.RecentEvents, maxPages: o.MaxPages, isMinor: o.IsMinor, scale: o.Scale, tuneBudget: tuneBudget}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -167,7 +169,7 @@ func (s *Service) ForYou(ctx context.Context, c access.Caller, q Query) (Page, e
 				served = append(served, e.ItemID)
 			}
 		}
-		out := rank.Rank(rank.Input{Catalogue: x.Rank, Learner: st.Learner, Config: s.cfg,
+		out := rank.Rank(rank.Input{Catalogue: x.Rank, Learner: st.Learner, Config: x.config(s.cfg),
 			Request: rank.Request{Limit: q.Limit, Mode: sess.Mode, Now: now, Seed: sess.Seed, Served: served}})
 		if out.Factors != nil && cacheable {
 			s.cache.setFactors(c.UserID, version, out.Factors, out.FactorsVersion)

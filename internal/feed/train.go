@@ -27,6 +27,9 @@ type TrainResult struct {
 	Items    int
 	Bytes    int
 	Took     time.Duration
+	// Weights are the ranking weights stored with the snapshot: tuned on a
+	// validation split of the log, or the defaults when tuning did not help.
+	Weights *Weights
 }
 
 // Train trains the feed's models on the whole event log and the published
@@ -34,6 +37,11 @@ type TrainResult struct {
 // within its next refresh. Each event weighs what rank.TrainingWeight says (the
 // same weighting eval trains with); events before a learner's profile reset
 // are left out. opts tunes the models (zero: model's defaults).
+//
+// Then it tunes the ranker's blend weights as `lyo eval` does, on a
+// validation split carved from the log of a sample of at most tuneLearners
+// learners, and stores them with the snapshot only when they beat the
+// defaults there.
 func (s *Service) Train(ctx context.Context, opts model.Options) (TrainResult, error) {
 	start := time.Now()
 	built := s.now().UTC()
@@ -65,6 +73,7 @@ func (s *Service) Train(ctx context.Context, opts model.Options) (TrainResult, e
 	}
 	var rows []model.Row
 	learners := map[string]bool{}
+	sample := newTuneSample(tuneLearners)
 	for after := int64(0); ; {
 		page, last, err := s.store.TrainingEvents(ctx, after, trainEventPage)
 		if err != nil {
@@ -78,7 +87,11 @@ func (s *Service) Train(ctx context.Context, opts model.Options) (TrainResult, e
 			if d := durations[e.ItemID]; in.Type == rank.View && d > 0 && e.WatchMS > 0 {
 				in.WatchRatio = float32(min(float64(e.WatchMS)/float64(d), 1))
 			}
-			if w := rank.TrainingWeight(in); w > 0 && !e.At.After(built) {
+			if e.At.After(built) {
+				continue
+			}
+			sample.add(name(e.UserID), in)
+			if w := rank.TrainingWeight(in); w > 0 {
 				user := name(e.UserID)
 				rows = append(rows, model.Row{User: user, Item: name(e.ItemID), Weight: w, At: e.At})
 				learners[user] = true
@@ -91,20 +104,23 @@ func (s *Service) Train(ctx context.Context, opts model.Options) (TrainResult, e
 	if err != nil {
 		return res, fmt.Errorf("train: %w", err)
 	}
+	if res.Weights, err = s.tuneWeights(ctx, sample.rows(), texts, opts); err != nil {
+		return res, fmt.Errorf("train: tune: %w", err)
+	}
 	var buf bytes.Buffer
 	if err := snap.Encode(&buf); err != nil {
 		return res, fmt.Errorf("train: encode: %w", err)
 	}
 	res.Learners, res.Items, res.Bytes, res.Took = len(learners), len(texts), buf.Len(), time.Since(start)
 	stats := map[string]any{"events": res.Events, "learners": res.Learners, "items": res.Items,
-		"train_seconds": res.Took.Seconds()}
+		"train_seconds": res.Took.Seconds(), weightsStat: res.Weights}
 	res.Version, err = s.store.SaveSnapshot(ctx, SnapshotRecord{Format: model.FormatVersion, BuiltAt: built,
 		CreatedAt: s.now().UTC(), Stats: stats, Data: buf.Bytes()}, keepSnapshots)
 	if err != nil {
 		return res, fmt.Errorf("train: %w", err)
 	}
 	s.log.InfoContext(ctx, "feed model trained", "version", res.Version, "events", res.Events, "learners", res.Learners,
-		"items", res.Items, "bytes", res.Bytes, "took", res.Took)
+		"items", res.Items, "bytes", res.Bytes, "took", res.Took, "tuned", res.Weights.Tuned, "knobs", res.Weights.Knobs)
 	return res, nil
 }
 
@@ -137,5 +153,15 @@ func (c *Catalogue) LoadSnapshot(ctx context.Context) (bool, error) {
 			"version", info.Version, "format", info.Format, "error", err)
 		return false, nil
 	}
-	return c.SetSnapshot(info.Version, m), nil
+	w, err := weightsOf(info.Stats)
+	if err != nil {
+		c.log.WarnContext(ctx, "feed: the ranking weights stored with a model snapshot cannot be read; ranking with the defaults",
+			"version", info.Version, "error", err)
+		w = defaultWeights("the stored weights cannot be read")
+	}
+	if _, unknown := w.config(rank.DefaultConfig()); len(unknown) > 0 {
+		c.log.WarnContext(ctx, "feed: a model snapshot names ranking weights this build does not know; they are left out",
+			"version", info.Version, "knobs", unknown)
+	}
+	return c.SetSnapshot(info.Version, m, w), nil
 }
