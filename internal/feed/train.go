@@ -38,7 +38,7 @@ type TrainResult struct {
 // same weighting eval trains with); events before a learner's profile reset
 // are left out. opts tunes the models (zero: model's defaults).
 //
-// Then it tunes the ranker's blend weights as `lyo eval` does, on a
+// It also tunes the ranker's blend weights as `lyo eval` does, on a
 // validation split carved from the log of a sample of at most tuneLearners
 // learners, and stores them with the snapshot only when they beat the
 // defaults there.
@@ -100,12 +100,16 @@ func (s *Service) Train(ctx context.Context, opts model.Options) (TrainResult, e
 		res.Events += len(page)
 		after = last
 	}
+	// Tuning first: its models are garbage before the full ones are trained.
+	tuneStart := time.Now()
+	var err error
+	if res.Weights, err = s.tuneWeights(ctx, sample.rows(), texts, opts); err != nil {
+		return res, fmt.Errorf("train: tune: %w", err)
+	}
+	tuneTook := time.Since(tuneStart)
 	snap, err := model.Train(ctx, model.TrainData{Rows: rows, Texts: texts, Built: built}, opts)
 	if err != nil {
 		return res, fmt.Errorf("train: %w", err)
-	}
-	if res.Weights, err = s.tuneWeights(ctx, sample.rows(), texts, opts); err != nil {
-		return res, fmt.Errorf("train: tune: %w", err)
 	}
 	var buf bytes.Buffer
 	if err := snap.Encode(&buf); err != nil {
@@ -113,7 +117,7 @@ func (s *Service) Train(ctx context.Context, opts model.Options) (TrainResult, e
 	}
 	res.Learners, res.Items, res.Bytes, res.Took = len(learners), len(texts), buf.Len(), time.Since(start)
 	stats := map[string]any{"events": res.Events, "learners": res.Learners, "items": res.Items,
-		"train_seconds": res.Took.Seconds(), weightsStat: res.Weights}
+		"train_seconds": res.Took.Seconds(), "tune_seconds": tuneTook.Seconds(), weightsStat: res.Weights}
 	res.Version, err = s.store.SaveSnapshot(ctx, SnapshotRecord{Format: model.FormatVersion, BuiltAt: built,
 		CreatedAt: s.now().UTC(), Stats: stats, Data: buf.Bytes()}, keepSnapshots)
 	if err != nil {

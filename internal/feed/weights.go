@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,7 +25,9 @@ const (
 	weightsStat = "ranking"
 	// tuneLearners bounds the learners the validation split is carved from:
 	// a deterministic sample (by a hash of the ID) when the log has more.
-	tuneLearners = 2000
+	tuneLearners = 500
+	// tuneEASEItems bounds the catalogue EASE is trained on for tuning.
+	tuneEASEItems = 5000
 	// tuneBudget bounds the tuning's time; past it the defaults are kept.
 	tuneBudget = 30 * time.Second
 )
@@ -182,10 +185,18 @@ func (s *Service) tuneWeights(ctx context.Context, rows []eval.Row, texts []mode
 			info[t.ID] = eval.ItemInfo{Title: t.Title, Topics: t.Topics}
 		}
 	}
+	// EASE takes part only where the served snapshot has it, and then only
+	// on a sample's catalogue it can invert quickly.
+	ease := opts.EASE
+	if limit := cmp.Or(max(ease.MaxItems, 0), model.DefaultEASEMaxItems); opts.NoEASE || len(texts) > limit {
+		ease.MaxItems = 1 // refused: left out
+	} else {
+		ease.MaxItems = min(limit, tuneEASEItems)
+	}
 	tctx, cancel := context.WithTimeout(ctx, s.tuneBudget)
 	defer cancel()
 	t, err := eval.TuneRows(tctx, rows, eval.Options{Threshold: eval.LogThreshold, Items: info, Seed: 1,
-		ALS: opts.ALS, KNN: opts.KNN, EASE: opts.EASE, Workers: opts.Workers})
+		ALS: opts.ALS, KNN: opts.KNN, EASE: ease, Workers: opts.Workers})
 	switch {
 	case ctx.Err() != nil:
 		return nil, ctx.Err()

@@ -103,3 +103,31 @@ func TestTuneRowsKeepsDefaultsWhenNothingHelps(t *testing.T) {
 		t.Errorf("tuning moved weights where nothing can be found: %s", tuned.Summary())
 	}
 }
+
+// BenchmarkTuneRowsSample is the training job's tuning on the sample it
+// draws from a log of 10k learners, 100k items and 1M events: its learners
+// with their events (a hundred each) over the whole catalogue, EASE left out
+// as the served snapshot leaves it out at that size.
+func BenchmarkTuneRowsSample(b *testing.B) {
+	for _, n := range []int{500, 1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchmarkTune(b, n) })
+	}
+}
+
+func benchmarkTune(b *testing.B, learners int) {
+	d := synth.Generate(synth.Options{Learners: learners, Items: 100_000, Events: 100 * learners, Seed: 5})
+	rows := logRows(d)
+	info := map[string]ItemInfo{}
+	for _, it := range d.Items {
+		info[it.ID] = ItemInfo{Title: it.Title, Topics: it.Topics}
+	}
+	b.ResetTimer()
+	for range b.N {
+		tuned, err := TuneRows(context.Background(), rows, Options{Threshold: LogThreshold, Items: info,
+			EASE: model.EASEOptions{MaxItems: 1}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Log(tuned.Summary())
+	}
+}

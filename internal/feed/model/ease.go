@@ -9,6 +9,9 @@ import (
 // ErrTooLarge is returned when a model would need more memory than allowed.
 var ErrTooLarge = errors.New("catalogue too large for this model")
 
+// DefaultEASEMaxItems is EASEOptions.MaxItems by default.
+const DefaultEASEMaxItems = 20000
+
 // EASEOptions tune EASE.
 type EASEOptions struct {
 	Lambda float64 // L2 regularisation on the diagonal (default 200)
@@ -24,7 +27,7 @@ func (o EASEOptions) withDefaults() EASEOptions {
 		o.Lambda = 200
 	}
 	if o.MaxItems <= 0 {
-		o.MaxItems = 20000
+		o.MaxItems = DefaultEASEMaxItems
 	}
 	return o
 }
