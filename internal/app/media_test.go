@@ -321,6 +321,9 @@ func TestUploadRefusesBadInput(t *testing.T) {
 	svg := []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
 	// An HTML page that carries a PNG further on: its first bytes decide.
 	polyglot := append(append([]byte("<html><body><!--"), pngOf(8, 8)...), []byte("--></body></html>")...)
+	// A JPEG whose first bytes also hold a script a browser might run.
+	jpegPage := append([]byte{0xff, 0xd8, 0xff, 0xfe, 0x00, 0x40}, []byte("<script>alert(document.cookie)</script>")...)
+	jpegPage = append(jpegPage, jpegOf(32, 32)[2:]...)
 	big := jpegOf(1200, 1200)
 	for len(big) <= 200000 {
 		big = append(big, make([]byte, 100000)...)
@@ -334,6 +337,7 @@ func TestUploadRefusesBadInput(t *testing.T) {
 		{"html named .jpg", []formFile{photoPart("cat.jpg", html)}, 415, "unsupported_media_type"},
 		{"svg with a script", []formFile{{field: "file", name: "logo.svg", contentType: "image/svg+xml", body: svg}}, 415, "unsupported_media_type"},
 		{"polyglot", []formFile{photoPart("poly.jpg", polyglot)}, 415, "unsupported_media_type"},
+		{"a JPEG that is also a page", []formFile{photoPart("poly2.jpg", jpegPage)}, 415, "unsupported_media_type"},
 		{"png claiming 100000x100000, truncated", []formFile{{field: "file", name: "bomb.png", body: huge}}, 422, "image_too_large"},
 		{"empty file", []formFile{photoPart("empty.jpg", nil)}, 422, "empty_file"},
 		{"over the size limit", []formFile{photoPart("big.jpg", big)}, 413, "file_too_large"},
@@ -375,6 +379,13 @@ func TestUploadRefusesBadInput(t *testing.T) {
 	for _, f := range storedFiles(t, s) {
 		if strings.Contains(f, "passwd") || strings.Contains(f, "..") {
 			t.Errorf("the client's name reached storage: %s", f)
+		}
+	}
+	// ../ in a storage path reaches nothing outside the store.
+	for _, p := range []string{media.ObjectsPath + "/main/../../lyo.db", media.ObjectsPath + "/main/%2e%2e/%2e%2e/lyo.db?op=get&exp=9999999999&sig=00",
+		media.ObjectsPath + "/main/a/..%2F..%2Flyo.db", media.FilesPath + "/..%2F..%2F/lyo.db"} {
+		if got := c.fetch(p, nil); got.Code == 200 || got.Code >= 500 {
+			t.Errorf("GET %s: %d", p, got.Code)
 		}
 	}
 	// Beyond the quota: the third of these no longer fits.
