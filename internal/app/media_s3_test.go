@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,8 +58,18 @@ func TestMediaOnS3(t *testing.T) {
 		if code != 200 || int64(len(body)) != m.Variants[0].Bytes {
 			t.Errorf("GET %s: %d, %d bytes", url, code, len(body))
 		}
-		if m.Visibility == "public" && hdr.Get("Cache-Control") != "public, max-age=31536000, immutable" {
-			t.Errorf("public variant: Cache-Control %q", hdr.Get("Cache-Control"))
+		if m.Visibility == "public" {
+			if hdr.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+				t.Errorf("public variant: Cache-Control %q", hdr.Get("Cache-Control"))
+			}
+			// Lyo serves the bucket's object itself, ranges and revalidation included.
+			code, _, part := ada.send("GET", url, map[string]string{"Range": "bytes=5-14"}, nil)
+			if code != 206 || !bytes.Equal(part, body[5:15]) {
+				t.Errorf("a range of a public object on S3: %d, %d bytes", code, len(part))
+			}
+			if code, _, _ := ada.send("GET", url, map[string]string{"If-None-Match": hdr.Get("ETag")}, nil); code != 304 {
+				t.Errorf("revalidation of a public object on S3: %d", code)
+			}
 		}
 	}
 	// Deleting removes every object from the bucket.

@@ -327,29 +327,18 @@ func (h *Handlers) runOptimize(w http.ResponseWriter, r *http.Request, id string
 // CDN: ranges, ETags and conditional requests, cached for good.
 func (h *Handlers) file(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("id") + "/" + r.PathValue("name")
-	obj, err := h.svc.OpenPublic(r.Context(), key)
+	info, body, err := h.svc.OpenPublic(r.Context(), key)
 	if err != nil {
 		return err
 	}
-	defer obj.Body.Close()
+	defer body.Close()
 	hdr := w.Header()
-	hdr.Set("Content-Type", obj.ContentType)
-	hdr.Set("ETag", obj.ETag)
+	hdr.Set("Content-Type", info.ContentType)
+	hdr.Set("ETag", info.ETag)
 	hdr.Set("Cache-Control", ImmutableCacheControl)
-	if rs, ok := obj.Body.(io.ReadSeeker); ok {
-		http.ServeContent(w, r, "", obj.Modified, rs)
-		return nil
-	}
-	if match := r.Header.Get("If-None-Match"); match != "" && match == obj.ETag {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	hdr.Set("Content-Length", fmt.Sprint(obj.Size))
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	_, err = io.Copy(w, obj.Body)
-	return err
+	// Ranges, If-None-Match, If-Range and HEAD, as the HTTP RFCs have them.
+	http.ServeContent(w, r, "", info.Modified, body)
+	return nil
 }
 
 // object serves a signed request of a local provider.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -220,25 +221,28 @@ func storageErr(op string, err error) error {
 
 // OpenPublic opens an object of public media for Lyo to serve. Only the keys a
 // public record names are served; anything else is not found.
-func (s *Service) OpenPublic(ctx context.Context, key string) (*blob.Object, error) {
+func (s *Service) OpenPublic(ctx context.Context, key string) (blob.Info, io.ReadSeekCloser, error) {
 	m, err := s.store.MediaByID(ctx, MediaIDOfKey(key))
 	if err != nil || m.Visibility != Public {
-		return nil, ErrNotFound
+		return blob.Info{}, nil, ErrNotFound
 	}
 	found := false
 	for _, k := range m.Keys() {
 		found = found || k == key
 	}
 	if !found {
-		return nil, ErrNotFound
+		return blob.Info{}, nil, ErrNotFound
 	}
 	prov, err := s.provider(m.Provider)
 	if err != nil {
-		return nil, err
+		return blob.Info{}, nil, err
 	}
 	obj, err := prov.Store.Get(ctx, key, blob.GetOptions{})
 	if errors.Is(err, blob.ErrNotFound) {
-		return nil, ErrNotFound
+		return blob.Info{}, nil, ErrNotFound
 	}
-	return obj, storageErr("open "+key, err)
+	if err != nil {
+		return blob.Info{}, nil, storageErr("open "+key, err)
+	}
+	return obj.Info, seekable(ctx, prov.Store, obj), nil
 }
