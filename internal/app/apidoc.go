@@ -12,6 +12,7 @@ import (
 	"github.com/lyolearn/lyo/internal/flags"
 	"github.com/lyolearn/lyo/internal/jobs"
 	"github.com/lyolearn/lyo/internal/media"
+	"github.com/lyolearn/lyo/internal/tutor"
 )
 
 // opsOpenAPI describes the routes registered in routes.go: probes, metrics, the
@@ -32,6 +33,7 @@ func apiParts() []apidoc.Part {
 		{Name: "feed", YAML: feed.OpenAPI},
 		{Name: "jobs", YAML: jobs.OpenAPI},
 		{Name: "media", YAML: media.OpenAPI},
+		{Name: "tutor", YAML: tutor.OpenAPI},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/lyolearn/lyo/internal/httpx"
 	"github.com/lyolearn/lyo/internal/media"
 	"github.com/lyolearn/lyo/internal/ratelimit"
+	"github.com/lyolearn/lyo/internal/tutor"
 )
 
 // Rate-limit policies per route group: one for anonymous callers (by client
@@ -32,6 +33,8 @@ var (
 		// A client sends a batch of events every few seconds; this allows bursts
 		// after being offline.
 		"events": {Name: "events-user", Limit: 600, Period: time.Minute, Burst: 120},
+		// Each question calls a model: a few a minute is a fast learner.
+		tutor.RateGroup: {Name: "tutor-user", Limit: 20, Period: time.Minute, Burst: 10},
 	}
 	// Sign-in attempts from one address, at any accounts.
 	loginPerIP = ratelimit.Policy{Name: "login-ip", Limit: 30, Period: time.Minute, Burst: 20}

@@ -14,6 +14,7 @@ import (
 	"github.com/lyolearn/lyo/internal/jobs"
 	"github.com/lyolearn/lyo/internal/media"
 	"github.com/lyolearn/lyo/internal/store"
+	"github.com/lyolearn/lyo/internal/tutor"
 )
 
 // routes is the route table of the whole API. Each domain adds its own block.
@@ -39,6 +40,7 @@ func (s *server) routes() {
 	feed.Mount(rt, s.feed, s.cursors, s.auth.Record)
 	jobs.Mount(rt, s.jobs, s.cursors)
 	media.Mount(rt, s.media, s.signedObjects)
+	tutor.Mount(rt, s.tutor, s.cursors)
 	rt.MapError(cursor.ErrInvalid, http.StatusBadRequest, "invalid_cursor")
 	// An outage is not a bug: the client may retry (the router adds Retry-After).
 	// A full disk is a 503 too, not a 507: it is the server's state, temporary,

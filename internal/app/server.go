@@ -28,6 +28,7 @@ import (
 	"github.com/lyolearn/lyo/internal/obs"
 	"github.com/lyolearn/lyo/internal/ratelimit"
 	"github.com/lyolearn/lyo/internal/store"
+	"github.com/lyolearn/lyo/internal/tutor"
 )
 
 // server is one node's wired parts. newServer builds it; close releases it.
@@ -48,6 +49,7 @@ type server struct {
 	content *content.Service
 	events  *events.Service
 	feed    *feed.Service
+	tutor   *tutor.Service
 	jobs    *jobs.Queue
 	storage *storage // object storage providers, the first primary
 	media   *media.Service
@@ -151,6 +153,9 @@ func (s *server) wireServices(ctx context.Context) error {
 	s.content = content.NewService(feedContent{s.db, s.feed}, directory{s.auth, s.now}, s.events, s.now)
 	s.auth.RegisterData(auth.DataPart{Name: "content", Export: s.content.Export, Delete: s.content.DeleteUserData})
 	s.auth.RegisterData(auth.DataPart{Name: "activity", Export: s.events.Export, Delete: s.events.DeleteUserData})
+	if err := s.newTutor(); err != nil {
+		return err
+	}
 
 	var shared ratelimit.Limiter // nil: in-process only
 	if s.redis != nil {

@@ -90,6 +90,8 @@ type Config struct {
 	StorageURLKeys []string
 	// Media is the upload and processing limits.
 	Media Media
+	// Tutor holds the AI tutor's settings.
+	Tutor Tutor
 	// awsChain is whether the environment shows AWS credentials to find.
 	awsChain bool
 }

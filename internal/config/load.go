@@ -63,6 +63,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.Storage != nil {
 		bad = append(bad, c.loadStorage(lookup)...)
 	}
+	c.finishTutor()
 	for _, name := range awsChainVars {
 		c.awsChain = c.awsChain || getenv(name) != ""
 	}

@@ -175,6 +175,11 @@ type SearchQuery struct {
 	Terms  []string // plain words, as SearchTerms makes them; the stores only quote them
 	Offset int      // search pages by offset: ranks are not stable keys
 	Limit  int
+	// Any matches items holding any of the terms, each as a whole word (no
+	// prefix): the loose match of a question, where every word left after
+	// dropping stop words counts on its own. False: every term must match and
+	// the last may be the start of a word (a query as it is typed).
+	Any bool
 }
 
 // Edge is a follow or a block between a user and a creator.

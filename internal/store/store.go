@@ -23,6 +23,7 @@ import (
 	"github.com/lyolearn/lyo/internal/store/postgres"
 	"github.com/lyolearn/lyo/internal/store/settings"
 	"github.com/lyolearn/lyo/internal/store/sqlite"
+	"github.com/lyolearn/lyo/internal/tutor"
 )
 
 // ErrNotFound is returned (wrapped) when no setting is stored under a key. It is the
@@ -42,6 +43,7 @@ type Store interface {
 	flags.Store
 	media.Store
 	settings.Store
+	tutor.Store
 	// Bulk loads write many rows a transaction.
 	auth.Importer
 	content.Importer

@@ -36,7 +36,7 @@ ORDER BY page.rank DESC, i.id DESC`
 // transcript. Every word must match; the last one may be the start of a word, so
 // results follow a query as it is typed. Accents and case do not matter.
 func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.SearchHit, error) {
-	tsq := tsQuery(q.Terms)
+	tsq := tsQuery(q.Terms, q.Any)
 	if tsq == "" {
 		return []content.SearchHit{}, nil
 	}
@@ -62,15 +62,19 @@ func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.Sear
 var lexemeEscaper = strings.NewReplacer(`\`, `\\`, `'`, `''`)
 
 // tsQuery makes the text of a tsquery of words: each a quoted lexeme, so nothing in
-// it is syntax, joined by & (AND); the last word matches as a prefix (:*). It is
-// passed to to_tsquery as a parameter, never spliced into SQL. "" for no words.
-func tsQuery(words []string) string {
+// it is syntax, joined by & (AND), and the last word matches as a prefix (:*); or,
+// for any, joined by | (OR), each a whole word. It is passed to to_tsquery as a
+// parameter, never spliced into SQL. "" for no words.
+func tsQuery(words []string, any bool) string {
 	if len(words) == 0 {
 		return ""
 	}
 	quoted := make([]string, len(words))
 	for i, w := range words {
 		quoted[i] = `'` + lexemeEscaper.Replace(w) + `'`
+	}
+	if any {
+		return strings.Join(quoted, " | ")
 	}
 	return strings.Join(quoted, " & ") + ":*"
 }

@@ -33,7 +33,7 @@ ORDER BY page.score, i.id DESC`
 // transcript. Every word must match; the last one may be the start of a word, so
 // results follow a query as it is typed. Accents and case do not matter.
 func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.SearchHit, error) {
-	match := ftsQuery(q.Terms)
+	match := ftsQuery(q.Terms, q.Any)
 	if match == "" {
 		return []content.SearchHit{}, nil
 	}
@@ -59,15 +59,19 @@ func (db *DB) Search(ctx context.Context, q content.SearchQuery) ([]content.Sear
 }
 
 // ftsQuery makes an FTS5 query of words: each a string, so nothing in it is syntax
-// (a double quote inside is doubled), joined by spaces, which FTS5 reads as AND;
-// the last word matches as a prefix. "" for no words.
-func ftsQuery(words []string) string {
+// (a double quote inside is doubled), joined by spaces, which FTS5 reads as AND,
+// and the last word matches as a prefix; or, for any, joined by OR, each a whole
+// word. "" for no words.
+func ftsQuery(words []string, any bool) string {
 	if len(words) == 0 {
 		return ""
 	}
 	quoted := make([]string, len(words))
 	for i, w := range words {
 		quoted[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+	}
+	if any {
+		return strings.Join(quoted, " OR ")
 	}
 	return strings.Join(quoted, " ") + "*"
 }
