@@ -11,7 +11,6 @@ import (
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/content"
 	"github.com/lyolearn/lyo/internal/tutor"
-	"github.com/lyolearn/lyo/internal/tutor/llm"
 )
 
 // newTutor builds the tutor on the catalogue, the accounts and the models the
@@ -19,7 +18,7 @@ import (
 func (s *server) newTutor() error {
 	cfg := s.cfg.Tutor
 	offline := tutor.NewOffline(tutorCatalogue{s.db}, s.cfg.PublicBaseURL, 5)
-	models, err := newTutorModels(s.cfg, offline, s.log)
+	models, err := newTutorModels(context.Background(), s.cfg, offline, s.log)
 	if err != nil {
 		return err
 	}
@@ -135,8 +134,3 @@ func (l tutorLearners) IsMinor(ctx context.Context, userID string) (bool, error)
 	}
 	return u.Profile.IsMinor(l.now()), nil
 }
-
-// tutorModels is the provider for each task.
-type tutorModels map[string]llm.Provider
-
-func (m tutorModels) Provider(task string) llm.Provider { return m[task] }
