@@ -43,6 +43,9 @@ func (s *server) wireJobs() error {
 	if err := s.wireMedia(q); err != nil {
 		return err
 	}
+	if err := s.wireTutorJobs(q); err != nil {
+		return err
+	}
 	if err := q.RegisterMetrics(s.metrics.Registry); err != nil {
 		return fmt.Errorf("job metrics: %w", err)
 	}

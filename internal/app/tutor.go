@@ -10,6 +10,7 @@ import (
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
 	"github.com/lyolearn/lyo/internal/content"
+	"github.com/lyolearn/lyo/internal/jobs"
 	"github.com/lyolearn/lyo/internal/tutor"
 )
 
@@ -133,4 +134,20 @@ func (l tutorLearners) IsMinor(ctx context.Context, userID string) (bool, error)
 		return false, err
 	}
 	return u.Profile.IsMinor(l.now()), nil
+}
+
+// wireTutorJobs registers the tutor's workers: summaries of long conversations
+// and the catalogue's tags.
+func (s *server) wireTutorJobs(q *jobs.Queue) error {
+	if err := jobs.Register(q, tutor.NewSummarizeWorker(s.tutor)); err != nil {
+		return err
+	}
+	s.tutor.SetEnqueuer(tutor.QueueEnqueuer{Queue: q})
+	if err := jobs.Register(q, tutor.NewTagWorker(s.tutor)); err != nil {
+		return err
+	}
+	if err := jobs.Register(q, tutor.NewTagSweepWorker(s.tutor, q)); err != nil {
+		return err
+	}
+	return q.Every(s.cfg.Tutor.TagEvery, tutor.TagSweepArgs{}, nil)
 }

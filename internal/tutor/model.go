@@ -119,3 +119,14 @@ type QuizQuestion struct {
 	Choices  []string `json:"choices"`
 	Answer   int      `json:"answer"` // index into Choices
 }
+
+// TagSource is what tagging reads of an item.
+type TagSource struct {
+	ItemID      string
+	Title       string
+	Description string
+	Body        string
+	Transcript  string
+	Language    string
+	Topics      []string // the creator's own
+}

@@ -47,6 +47,16 @@ type Store interface {
 	// PutTags stores (or replaces) an item's tags.
 	PutTags(ctx context.Context, t Tags) error
 
+	// ItemsToTag returns published items never tagged, or changed since they
+	// were (updated after their tags), oldest change first, at most limit.
+	ItemsToTag(ctx context.Context, limit int) ([]TagSource, error)
+	// ItemToTag returns one item's texts; ErrNotFound when it is gone or not
+	// published.
+	ItemToTag(ctx context.Context, itemID string) (TagSource, error)
+	// DocumentFrequencies counts, for each folded word, the published items
+	// whose text holds it, and the published items in all.
+	DocumentFrequencies(ctx context.Context, words []string) (map[string]int, int, error)
+
 	// DeleteUserTutorData removes a learner's conversations, messages and usage.
 	DeleteUserTutorData(ctx context.Context, userID string) error
 }

@@ -287,3 +287,73 @@ func (db *DB) DeleteUserTutorData(ctx context.Context, userID string) error {
 		return nil
 	})
 }
+
+const tagSourceColumns = `i.id, i.title, i.description, i.body, i.transcript, i.language,
+	coalesce((SELECT array_agg(t.topic_slug ORDER BY t.position) FROM item_topics t WHERE t.item_id = i.id), '{}')`
+
+func scanTagSource(r pgx.Row) (tutor.TagSource, error) {
+	var s tutor.TagSource
+	err := r.Scan(&s.ItemID, &s.Title, &s.Description, &s.Body, &s.Transcript, &s.Language, &s.Topics)
+	if len(s.Topics) == 0 {
+		s.Topics = nil
+	}
+	return s, err
+}
+
+// ItemsToTag returns published items without tags or changed since.
+func (db *DB) ItemsToTag(ctx context.Context, limit int) ([]tutor.TagSource, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+tagSourceColumns+` FROM items i
+		LEFT JOIN tutor_item_tags g ON g.item_id = i.id
+		WHERE i.status = 'published' AND (g.item_id IS NULL OR g.created_at < i.updated_at)
+		ORDER BY i.updated_at, i.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("items to tag: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (tutor.TagSource, error) { return scanTagSource(r) })
+	if err != nil {
+		return nil, fmt.Errorf("items to tag: %w", err)
+	}
+	return out, nil
+}
+
+// ItemToTag returns one published item's texts.
+func (db *DB) ItemToTag(ctx context.Context, itemID string) (tutor.TagSource, error) {
+	s, err := scanTagSource(db.pool.QueryRow(ctx, `SELECT `+tagSourceColumns+` FROM items i
+		WHERE i.id = $1 AND i.status = 'published'`, itemID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return tutor.TagSource{}, fmt.Errorf("item %s: %w", itemID, tutor.ErrNotFound)
+	}
+	if err != nil {
+		return tutor.TagSource{}, fmt.Errorf("item %s: %w", itemID, err)
+	}
+	return s, nil
+}
+
+// DocumentFrequencies counts published items matching each word through the
+// search index, with the same configuration the search uses.
+func (db *DB) DocumentFrequencies(ctx context.Context, words []string) (map[string]int, int, error) {
+	out := make(map[string]int, len(words))
+	var total int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM items WHERE status = 'published'`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("document frequencies: %w", err)
+	}
+	if len(words) == 0 {
+		return out, total, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT w, (SELECT count(*) FROM items i WHERE i.status = 'published'
+			AND i.search @@ plainto_tsquery('lyo_search', w))
+		FROM unnest($1::text[]) AS w`, words)
+	if err != nil {
+		return nil, 0, fmt.Errorf("document frequencies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w string
+		var n int
+		if err := rows.Scan(&w, &n); err != nil {
+			return nil, 0, fmt.Errorf("document frequencies: %w", err)
+		}
+		out[w] = n
+	}
+	return out, total, rows.Err()
+}

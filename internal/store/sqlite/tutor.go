@@ -318,3 +318,80 @@ func (db *DB) DeleteUserTutorData(ctx context.Context, userID string) error {
 	}
 	return nil
 }
+
+const tagSourceColumns = `i.id, i.title, i.description, i.body, i.transcript, i.language,
+	(SELECT json_group_array(t.topic_slug ORDER BY t.position) FROM item_topics t WHERE t.item_id = i.id)`
+
+func scanTagSource(r scanner) (tutor.TagSource, error) {
+	var s tutor.TagSource
+	var topics string
+	if err := r.Scan(&s.ItemID, &s.Title, &s.Description, &s.Body, &s.Transcript, &s.Language, &topics); err != nil {
+		return tutor.TagSource{}, err
+	}
+	return s, unmarshalList(&s.Topics, topics)
+}
+
+// ItemsToTag returns published items without tags or changed since.
+func (db *DB) ItemsToTag(ctx context.Context, limit int) ([]tutor.TagSource, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+tagSourceColumns+` FROM items i
+		LEFT JOIN tutor_item_tags g ON g.item_id = i.id
+		WHERE i.status = 'published' AND (g.item_id IS NULL OR g.created_at < i.updated_at)
+		ORDER BY i.updated_at, i.id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("items to tag: %w", err)
+	}
+	defer rows.Close()
+	var out []tutor.TagSource
+	for rows.Next() {
+		s, err := scanTagSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("items to tag: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("items to tag: %w", err)
+	}
+	return out, nil
+}
+
+// ItemToTag returns one published item's texts.
+func (db *DB) ItemToTag(ctx context.Context, itemID string) (tutor.TagSource, error) {
+	s, err := scanTagSource(db.reader.QueryRowContext(ctx, `SELECT `+tagSourceColumns+` FROM items i
+		WHERE i.id = ? AND i.status = 'published'`, itemID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return tutor.TagSource{}, fmt.Errorf("item %s: %w", itemID, tutor.ErrNotFound)
+	}
+	if err != nil {
+		return tutor.TagSource{}, fmt.Errorf("item %s: %w", itemID, err)
+	}
+	return s, nil
+}
+
+// DocumentFrequencies reads the full-text index's own vocabulary, whose terms
+// are folded as the tutor folds words.
+func (db *DB) DocumentFrequencies(ctx context.Context, words []string) (map[string]int, int, error) {
+	out := make(map[string]int, len(words))
+	var total int
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM items WHERE status = 'published'`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("document frequencies: %w", err)
+	}
+	if len(words) == 0 {
+		return out, total, nil
+	}
+	b, _ := json.Marshal(words)
+	rows, err := db.reader.QueryContext(ctx, `SELECT term, doc FROM items_fts_vocab WHERE term IN (SELECT value FROM json_each(?))`, string(b))
+	if err != nil {
+		return nil, 0, fmt.Errorf("document frequencies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var term string
+		var n int
+		if err := rows.Scan(&term, &n); err != nil {
+			return nil, 0, fmt.Errorf("document frequencies: %w", err)
+		}
+		out[term] = n
+	}
+	return out, total, rows.Err()
+}

@@ -74,3 +74,7 @@ CREATE TABLE tutor_item_tags (
     model        TEXT NOT NULL DEFAULT '',
     created_at   TEXT NOT NULL
 ) STRICT;
+
+-- The full-text index's vocabulary: in how many published items each term
+-- appears, the document frequencies the TF-IDF fallback of tagging reads.
+CREATE VIRTUAL TABLE items_fts_vocab USING fts5vocab (items_fts, 'row');
