@@ -86,9 +86,10 @@ func (s *Service) Ask(ctx context.Context, caller access.Caller, conversationID 
 	if provider == nil {
 		return ErrUnavailable
 	}
-	if err := s.store.AddMessage(ctx, question); err != nil {
-		return err
-	}
+	// The question is stored while the model is called: the write stays off
+	// the time to the first token, and is done before the answer is stored.
+	saved := make(chan error, 1)
+	go func() { saved <- s.store.AddMessage(context.WithoutCancel(ctx), question) }()
 	started := time.Now()
 	// The model's call lives as long as the request (the client) does; the
 	// stream's own limits end it sooner.
@@ -96,6 +97,9 @@ func (s *Service) Ask(ctx context.Context, caller access.Caller, conversationID 
 	defer cancel()
 	stream, err := provider.Stream(callCtx, req)
 	if err != nil {
+		if serr := <-saved; serr != nil {
+			return serr
+		}
 		if errors.Is(err, llm.ErrUnavailable) {
 			return ErrUnavailable
 		}
@@ -103,6 +107,7 @@ func (s *Service) Ask(ctx context.Context, caller access.Caller, conversationID 
 	}
 	defer stream.Close()
 	if err := sink.Open(); err != nil {
+		<-saved
 		return err
 	}
 	answer := Message{ID: id.New(s.opts.Now()), ConversationID: conv.ID, UserID: caller.UserID, Role: RoleTutor}
@@ -124,6 +129,9 @@ func (s *Service) Ask(ctx context.Context, caller access.Caller, conversationID 
 	}
 	// The client may be gone: what was said is stored all the same.
 	saveCtx := context.WithoutCancel(ctx)
+	if err := <-saved; err != nil {
+		s.opts.Logger.ErrorContext(ctx, "store tutor question", "conversation", conv.ID, "error", err)
+	}
 	if err := s.store.AddMessage(saveCtx, answer); err != nil {
 		s.opts.Logger.ErrorContext(ctx, "store tutor answer", "conversation", conv.ID, "error", err)
 	}
