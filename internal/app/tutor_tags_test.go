@@ -35,6 +35,10 @@ func TestTaggingWithAModel(t *testing.T) {
 		if err != nil || g.GenerationConfig.ResponseMIMEType != "application/json" || g.GenerationConfig.ResponseSchema == nil {
 			t.Errorf("the tagging call asks for no JSON schema: %+v %v", g.GenerationConfig, err)
 		}
+		texts, err := s.db.ItemTexts(t.Context(), "", 10, 100)
+		if err != nil || len(texts) != 1 || texts[0].Description != " What the two numbers of a fraction mean. fractions rational-numbers a b c" {
+			t.Errorf("content similarity reads %+v (%v), want the model's summary and topics with the description", texts, err)
+		}
 		if _, err := s.tutor.Tag(t.Context(), it.ID); err != nil || len(fake.Requests()) != 1 {
 			t.Errorf("tagging the same texts again called the model (%d calls): %v", len(fake.Requests()), err)
 		}

@@ -37,7 +37,12 @@ func (db *DB) TrainingEvents(ctx context.Context, afterSeq int64, limit int) ([]
 
 // ItemTexts pages published items by ID with their texts.
 func (db *DB) ItemTexts(ctx context.Context, afterID string, limit, bodyChars int) ([]feed.ItemText, error) {
-	rows, err := db.pool.Query(ctx, `SELECT i.id, i.title, i.description, left(i.body, $1), i.duration_ms,
+	// The tutor's model tags (summary and topics) join the description: they
+	// are part of what content similarity reads.
+	rows, err := db.pool.Query(ctx, `SELECT i.id, i.title, i.description || coalesce((SELECT ' ' || g.summary || ' ' ||
+			array_to_string(ARRAY(SELECT jsonb_array_elements_text(g.topics)), ' ')
+			FROM tutor_item_tags g WHERE g.item_id = i.id AND g.method = 'model'), ''),
+		left(i.body, $1), i.duration_ms,
 		coalesce((SELECT array_agg(t.topic_slug ORDER BY t.position) FROM item_topics t WHERE t.item_id = i.id), '{}')
 		FROM items i WHERE i.status = 'published' AND i.id > $2 ORDER BY i.id LIMIT $3`, bodyChars, afterID, limit)
 	if err != nil {

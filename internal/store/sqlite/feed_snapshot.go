@@ -42,7 +42,12 @@ func (db *DB) TrainingEvents(ctx context.Context, afterSeq int64, limit int) ([]
 
 // ItemTexts pages published items by ID with their texts.
 func (db *DB) ItemTexts(ctx context.Context, afterID string, limit, bodyChars int) ([]feed.ItemText, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT i.id, i.title, i.description, substr(i.body, 1, ?), i.duration_ms,
+	// The tutor's model tags (summary and topics) join the description: they
+	// are part of what content similarity reads.
+	rows, err := db.reader.QueryContext(ctx, `SELECT i.id, i.title, i.description || coalesce((SELECT ' ' || g.summary || ' ' ||
+			(SELECT group_concat(j.value, ' ') FROM json_each(g.topics) j)
+			FROM tutor_item_tags g WHERE g.item_id = i.id AND g.method = 'model'), ''),
+		substr(i.body, 1, ?), i.duration_ms,
 		(SELECT json_group_array(t.topic_slug ORDER BY t.position) FROM item_topics t WHERE t.item_id = i.id)
 		FROM items i WHERE i.status = 'published' AND i.id > ? ORDER BY i.id LIMIT ?`, bodyChars, afterID, limit)
 	if err != nil {
