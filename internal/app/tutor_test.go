@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sseEvent is one server-sent event of a tutor answer.
@@ -330,4 +331,31 @@ func mustUserID(t *testing.T, s *server, email string) string {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// TestTutorHasItsOwnRateLimit: questions are limited apart from other writes,
+// and tighter: ten at once, then one every three seconds.
+func TestTutorHasItsOwnRateLimit(t *testing.T) {
+	clk := newClock()
+	s := authServer(t, "", clk, nil)
+	c := newClient(t, s, loadSpec(t))
+	me := c.as(c.register("ada@example.com", "ada password").AccessToken)
+	conv := me.startConversation(map[string]any{})
+	path := "/api/v1/tutor/conversations/" + conv.ID + "/messages"
+	for i := range 10 {
+		if w := me.do("POST", path, map[string]any{"text": "question"}); w.Code != 200 {
+			t.Fatalf("question %d: %d %s", i, w.Code, w.Body)
+		}
+	}
+	w := me.do("POST", path, map[string]any{"text": "one too many"})
+	var p problem
+	want(t, w, 429, &p)
+	if p.Code != "rate_limited" || w.Header().Get("Retry-After") == "" {
+		t.Errorf("%+v, Retry-After %q", p, w.Header().Get("Retry-After"))
+	}
+	want(t, me.do("POST", "/api/v1/tutor/conversations", map[string]any{}), 201, nil) // other writes go on
+	clk.Advance(3 * time.Second)
+	if w := me.do("POST", path, map[string]any{"text": "later"}); w.Code != 200 {
+		t.Errorf("after three seconds: %d", w.Code)
+	}
 }
