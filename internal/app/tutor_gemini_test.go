@@ -191,3 +191,33 @@ func TestTutorClientLeavesMidStream(t *testing.T) {
 		t.Fatalf("stored %+v, want the first part kept as partial", stored.Messages)
 	}
 }
+
+// TestTutorIsStricterWithMinors: a learner under 18 gets Gemini's stricter
+// safety thresholds and the instruction for young learners; an adult neither.
+func TestTutorIsStricterWithMinors(t *testing.T) {
+	fake := llmtest.NewGemini(t)
+	_, c := geminiServer(t, "", fake, nil)
+	adult, adultConv := c.learnerConversation("adult@example.com")
+	minor, minorConv := c.learnerConversation("young@example.com")
+	want(t, minor.do("PATCH", "/api/v1/me", map[string]any{"birth_year": time.Now().Year() - 13}), 200, nil)
+	adult.ask(adultConv.ID, "A question")
+	minor.ask(minorConv.ID, "A question")
+	reqs := fake.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d calls", len(reqs))
+	}
+	for i, wantStrict := range []bool{false, true} {
+		g, err := reqs[i].Gemini()
+		if err != nil {
+			t.Fatal(err)
+		}
+		strict := len(g.SafetySettings) > 0
+		for _, s := range g.SafetySettings {
+			strict = strict && s.Threshold == "BLOCK_LOW_AND_ABOVE"
+		}
+		young := strings.Contains(g.SystemInstruction.Parts[0].Text, "under 18")
+		if strict != wantStrict || young != wantStrict {
+			t.Errorf("call %d: strict safety %v, instruction for the young %v; want %v (settings %+v)", i, strict, young, wantStrict, g.SafetySettings)
+		}
+	}
+}
