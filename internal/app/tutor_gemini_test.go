@@ -221,3 +221,34 @@ func TestTutorIsStricterWithMinors(t *testing.T) {
 		}
 	}
 }
+
+// TestTutorGroundsAnswersInTheLesson: a conversation about an item or a series
+// sends its text with every question, as reference in the system slot.
+func TestTutorGroundsAnswersInTheLesson(t *testing.T) {
+	fake := llmtest.NewGemini(t)
+	_, c := geminiServer(t, "", fake, nil)
+	creator := c.as(c.createUser("maker@example.com", "maker password", "creator").AccessToken)
+	it := creator.createItem(`{"kind": "lesson", "title": "Fractions", "status": "published",
+		"body": "The denominator says how many equal parts the whole is cut into."}`)
+	var series struct{ ID string }
+	want(t, creator.do("POST", "/api/v1/series", map[string]any{"title": "Fractions from scratch", "status": "published"}), 201, &series)
+	want(t, creator.do("PUT", "/api/v1/series/"+series.ID+"/episodes", map[string]any{"item_ids": []string{it.ID}}), 200, nil)
+
+	me := c.as(c.register("ada@example.com", "ada password").AccessToken)
+	onItem := me.startConversation(map[string]any{"content_id": it.ID})
+	onSeries := me.startConversation(map[string]any{"series_id": series.ID})
+	if onSeries.Title != "Fractions from scratch" {
+		t.Errorf("series conversation %+v", onSeries)
+	}
+	me.ask(onItem.ID, "What does the denominator say?")
+	me.ask(onSeries.ID, "Where do I start?")
+	for i, want := range []string{"how many equal parts the whole is cut into", "Episode 1: Fractions"} {
+		g, err := fake.Requests()[i].Gemini()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sys := g.SystemInstruction.Parts[0].Text; !strings.Contains(sys, want) || !strings.HasPrefix(sys, "You are Lyo's tutor.") {
+			t.Errorf("call %d: system instruction lacks %q:\n%s", i, want, sys)
+		}
+	}
+}
