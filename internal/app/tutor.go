@@ -143,6 +143,9 @@ func (s *server) wireTutorJobs(q *jobs.Queue) error {
 		return err
 	}
 	s.tutor.SetEnqueuer(tutor.QueueEnqueuer{Queue: q})
+	if s.media != nil {
+		s.tutor.SetMedia(tutorMedia{media: s.media, providers: s.storage.providers})
+	}
 	if err := jobs.Register(q, tutor.NewTagWorker(s.tutor)); err != nil {
 		return err
 	}

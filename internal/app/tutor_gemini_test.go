@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"strconv"
@@ -250,5 +252,50 @@ func TestTutorGroundsAnswersInTheLesson(t *testing.T) {
 		if sys := g.SystemInstruction.Parts[0].Text; !strings.Contains(sys, want) || !strings.HasPrefix(sys, "You are Lyo's tutor.") {
 			t.Errorf("call %d: system instruction lacks %q:\n%s", i, want, sys)
 		}
+	}
+}
+
+// TestTutorReadsAPhotographedExercise: a learner's own image travels to the
+// model inline with the question; someone else's private image is no media of
+// theirs, and an ID that names nothing is refused.
+func TestTutorReadsAPhotographedExercise(t *testing.T) {
+	fake := llmtest.NewGemini(t)
+	_, c := geminiServer(t, "", fake, nil)
+	ada, conv := c.learnerConversation("ada@example.com")
+	bob, bobConv := c.learnerConversation("bob@example.com")
+	photo := jpegOf(64, 48)
+	var m mediaView
+	want(t, ada.upload("/api/v1/storage/upload", photoPart("exercise.jpg", photo)), 201, &m)
+
+	a := parseAnswer(t, ada.do("POST", "/api/v1/tutor/conversations/"+conv.ID+"/messages",
+		map[string]any{"text": "How do I solve this?", "media_ids": []string{m.ID}}))
+	if a.Done == nil {
+		t.Fatalf("answer %+v", a)
+	}
+	g, err := fake.Requests()[0].Gemini()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := g.Contents[len(g.Contents)-1].Parts
+	if len(parts) != 2 || parts[0].Text != "How do I solve this?" || parts[1].InlineData == nil ||
+		parts[1].InlineData.MIMEType != "image/jpeg" || !bytes.Equal(parts[1].InlineData.Data, photo) {
+		t.Errorf("the question travels as %d parts (image %v)", len(parts), len(parts) > 1 && parts[1].InlineData != nil)
+	}
+	var raw map[string]any
+	want(t, ada.do("GET", "/api/v1/tutor/conversations/"+conv.ID, nil), 200, &raw)
+	if b, _ := json.Marshal(raw["messages"]); !strings.Contains(string(b), `"media_ids":["`+m.ID+`"]`) {
+		t.Errorf("the question is stored without its image's ID: %s", b)
+	}
+
+	for _, id := range []string{m.ID, "01jd8x9q3v5w7y9a1c3e5g7j9k"} {
+		var p problem
+		want(t, bob.do("POST", "/api/v1/tutor/conversations/"+bobConv.ID+"/messages",
+			map[string]any{"text": "And this?", "media_ids": []string{id}}), 422, &p)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "media_ids" {
+			t.Errorf("errors %+v", p.Errors)
+		}
+	}
+	if n := len(fake.Requests()); n != 1 {
+		t.Errorf("the model was called %d times, want once", n)
 	}
 }

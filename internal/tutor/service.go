@@ -144,6 +144,9 @@ func NewService(d Deps, opts Options) *Service {
 // SetEnqueuer installs the job queue once it is built (it needs the service).
 func (s *Service) SetEnqueuer(e Enqueuer) { s.enqueue = e }
 
+// SetMedia installs the media domain once it is built (it needs the queue).
+func (s *Service) SetMedia(m Media) { s.media = m }
+
 // NewConversation is what a learner may say when starting a conversation.
 type NewConversation struct {
 	ContentID string
