@@ -17,23 +17,8 @@ var _ jobs.Transactor = (*DB)(nil)
 // InTx runs fn in one write transaction, committed when fn returns nil. It is the
 // seam a job queue needs to insert jobs together with the rows they act on. The
 // transaction holds the only writer connection: fn must write through tx alone.
-func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx jobs.Tx) error) (err error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
-	if err := fn(ctx, jobs.SQLTx(tx)); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx jobs.Tx) error) error {
+	return db.withJobTx(ctx, func(_ *sql.Tx, jtx jobs.Tx) error { return fn(ctx, jtx) })
 }
 
 // Writer is the one-connection writer pool. The job queue runs on it, so its
