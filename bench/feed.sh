@@ -60,18 +60,8 @@ echo "building lyo (tags: ${tags:-none}) and bench/feed" >&2
 go build -tags "$tags" -o "$tmp/lyo" ./cmd/lyo
 go build -o "$tmp/feed" ./bench/feed
 
-free_port() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	echo "no free loopback port found" >&2
-	return 1
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 hz=$(getconf CLK_TCK)

@@ -52,20 +52,8 @@ echo "building lyo (tags: ${tags:-none}) and bench/bare" >&2
 go build -tags "$tags" -o "$tmp/lyo" ./cmd/lyo
 go build -o "$tmp/bare" ./bench/bare
 
-# free_port picks a loopback port nothing answers on. A race with another process
-# is possible but harmless: the server then fails to start and the script says so.
-free_port() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	echo "no free loopback port found" >&2
-	return 1
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 declare -A PID URL LOG
 servers=(bare lyo lyo-info) # lyo runs at LYO_LOG_LEVEL=error, lyo-info at info

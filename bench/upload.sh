@@ -29,7 +29,8 @@ trap cleanup EXIT
 go build -tags "$LYO_TAGS" -o "$tmp/lyo" ./cmd/lyo
 go build -o "$tmp/upload" ./bench/upload
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 lyo_port=$(free_port)
 bare_port=$(free_port)
 mkdir -p "$tmp/data" "$tmp/bare" "$tmp/file"
