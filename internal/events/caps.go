@@ -50,10 +50,15 @@ type TallyKey struct {
 // Tallies count, per key, the events that counted so far.
 type Tallies map[TallyKey]int64
 
-// keyOf returns the cap an event counts against.
+// keyOf returns the cap an event counts against; 0 when it has none.
 func keyOf(e Event) (TallyKey, int64) {
 	l, ok := caps[e.Type]
 	if !ok {
+		return TallyKey{}, 0
+	}
+	if e.Type == QuizAnswer && e.Question == "" {
+		// An answer stored before answers named their question: counted, as the
+		// migration that brought the caps left it.
 		return TallyKey{}, 0
 	}
 	k := TallyKey{ItemID: e.ItemID, Kind: l.kind}

@@ -76,15 +76,16 @@ func Fold(prior Tallies, evs []Event, facts map[string]ItemFacts) Deltas {
 			u.HiddenAt = &at
 		}
 		d.UserItems[e.ItemID] = u
-		k, n := keyOf(e)
-		if prior[k]+d.Tallies[k] >= n {
-			if d.Uncounted == nil {
-				d.Uncounted = map[string]bool{}
+		if k, n := keyOf(e); n > 0 {
+			if prior[k]+d.Tallies[k] >= n {
+				if d.Uncounted == nil {
+					d.Uncounted = map[string]bool{}
+				}
+				d.Uncounted[e.ClientID] = true
+				continue
 			}
-			d.Uncounted[e.ClientID] = true
-			continue
+			d.Tallies[k]++
 		}
-		d.Tallies[k]++
 		w := weights[e.Type]
 		switch e.Type {
 		case Impression:
