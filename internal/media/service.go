@@ -223,6 +223,9 @@ func storageErr(op string, err error) error {
 // public record names are served; anything else is not found.
 func (s *Service) OpenPublic(ctx context.Context, key string) (blob.Info, io.ReadSeekCloser, error) {
 	m, err := s.store.MediaByID(ctx, MediaIDOfKey(key))
+	if err != nil && !isNotFound(err) {
+		return blob.Info{}, nil, err // an outage, not a 404 a cache would keep
+	}
 	if err != nil || m.Visibility != Public {
 		return blob.Info{}, nil, ErrNotFound
 	}

@@ -134,14 +134,24 @@ func (s *Service) Upload(ctx context.Context, a Actor, file io.Reader, vis Visib
 		return Media{}, storageErr("store upload", err)
 	}
 	m.Bytes, m.SHA256 = hr.n, hex.EncodeToString(hr.h.Sum(nil))
-	return s.commit(ctx, a, m, st, staging)
+	m, err = s.commit(ctx, a, m, st, staging)
+	if errors.Is(err, ErrUnavailable) {
+		s.discard(ctx, st, staging) // the body is gone: nothing can retry from it
+	}
+	return m, err
 }
 
 // commit moves a complete upload from its staging key to its content-addressed
 // key and writes its record with the processing job. It removes both objects
-// when anything fails.
-func (s *Service) commit(ctx context.Context, a Actor, m Media, st blob.Store, staging string) (Media, error) {
-	defer s.discard(ctx, st, staging)
+// when anything fails, except the staged one on an outage (ErrUnavailable): a
+// direct upload's completion may then be retried from it, and a streamed
+// upload's caller discards it.
+func (s *Service) commit(ctx context.Context, a Actor, m Media, st blob.Store, staging string) (_ Media, err error) {
+	defer func() {
+		if !errors.Is(err, ErrUnavailable) {
+			s.discard(ctx, st, staging)
+		}
+	}()
 	key, err := ObjectKey(m.ID, "original", m.SHA256, m.Format)
 	if err != nil {
 		return Media{}, err
