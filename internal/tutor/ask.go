@@ -130,9 +130,10 @@ func (s *Service) Ask(ctx context.Context, caller access.Caller, conversationID 
 	// The client may be gone: what was said is stored all the same.
 	saveCtx := context.WithoutCancel(ctx)
 	if err := <-saved; err != nil {
-		s.opts.Logger.ErrorContext(ctx, "store tutor question", "conversation", conv.ID, "error", err)
-	}
-	if err := s.store.AddMessage(saveCtx, answer); err != nil {
+		// An answer is never stored without its question: the conversation
+		// would read as the tutor speaking unasked.
+		s.opts.Logger.ErrorContext(ctx, "store tutor question; its answer is not stored", "conversation", conv.ID, "error", err)
+	} else if err := s.store.AddMessage(saveCtx, answer); err != nil {
 		s.opts.Logger.ErrorContext(ctx, "store tutor answer", "conversation", conv.ID, "error", err)
 	}
 	if tokens := int64(answer.InputTokens + answer.OutputTokens); tokens > 0 || answer.CostMicros > 0 {
