@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -172,7 +173,7 @@ func (h *Handlers) upload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		if m.ID != "" {
 			// The file is stored; what came after it is what was wrong.
-			_ = h.svc.remove(r.Context(), m.ID)
+			_ = h.svc.remove(context.WithoutCancel(r.Context()), m.ID)
 		}
 		return h.multipartErr(fileErr(err))
 	}
@@ -218,6 +219,8 @@ func (h *Handlers) batch(w http.ResponseWriter, r *http.Request) error {
 			var v View
 			if v, err = h.svc.View(r.Context(), m); err == nil {
 				res.Media = &v
+			} else {
+				_ = h.svc.remove(context.WithoutCancel(r.Context()), m.ID) // stored, but the client cannot be told how to reach it
 			}
 		}
 		if err != nil {
@@ -235,6 +238,13 @@ func (h *Handlers) batch(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	})
 	if err != nil {
+		// The answer is an error: the files stored before it would be media
+		// the client never learns of, counted against its quota.
+		for _, it := range items {
+			if it.Media != nil {
+				_ = h.svc.remove(context.WithoutCancel(r.Context()), it.Media.ID)
+			}
+		}
 		return h.multipartErr(err)
 	}
 	if len(items) == 0 {

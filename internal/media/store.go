@@ -11,8 +11,8 @@ import (
 type Store interface {
 	// CreateMedia inserts m and, in the same transaction, runs then (which
 	// enqueues its processing job). With quota above zero, an owner whose
-	// media would then hold more than quota bytes gets ErrTooLarge (a
-	// fault.Error with code quota_exceeded) and nothing is written.
+	// media would then hold more than quota bytes gets ErrQuota and nothing is
+	// written.
 	CreateMedia(ctx context.Context, m Media, quota int64, then func(ctx context.Context, tx jobs.Tx) error) error
 	// MediaByID returns a media record; ErrNotFound when absent.
 	MediaByID(ctx context.Context, id string) (Media, error)
