@@ -11,6 +11,10 @@ import "time"
 //
 // Only a learner's first answer to each quiz question is graded: later answers
 // are kept without a grade, so repeating the question reveals nothing.
+//
+// The caps migration (0011) of each engine writes these numbers out to tally the
+// events stored before it; each engine's TestMigrationBackfillsCaps fails when
+// one side changes without the other.
 var caps = map[Type]limit{
 	Impression: {kind: "impression", n: 20, daily: true},
 	View:       {kind: "view", n: 10, daily: true},
