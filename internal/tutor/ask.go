@@ -3,7 +3,6 @@ package tutor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -86,10 +85,6 @@ func (s *Service) Ask(ctx context.Context, caller access.Caller, conversationID 
 	if provider == nil {
 		return ErrUnavailable
 	}
-	// The question is stored while the model is called: the write stays off
-	// the time to the first token, and is done before the answer is stored.
-	saved := make(chan error, 1)
-	go func() { saved <- s.store.AddMessage(context.WithoutCancel(ctx), question) }()
 	started := time.Now()
 	// The model's call lives as long as the request (the client) does; the
 	// stream's own limits end it sooner.
@@ -97,19 +92,21 @@ func (s *Service) Ask(ctx context.Context, caller access.Caller, conversationID 
 	defer cancel()
 	stream, err := provider.Stream(callCtx, req)
 	if err != nil {
-		if serr := <-saved; serr != nil {
-			return serr
+		// Nothing is stored: a question no model took would dangle in the
+		// conversation, unanswered, and ride along in the next turn's context.
+		if ctx.Err() != nil {
+			return ctx.Err() // the client went away
 		}
-		if errors.Is(err, llm.ErrUnavailable) {
-			return ErrUnavailable
-		}
-		return fmt.Errorf("open answer: %w", err)
+		return unavailable(err)
 	}
 	defer stream.Close()
 	if err := sink.Open(); err != nil {
-		<-saved
 		return err
 	}
+	// The question is stored while the answer streams: the write stays off
+	// the time to the first token, and is done before the answer is stored.
+	saved := make(chan error, 1)
+	go func() { saved <- s.store.AddMessage(context.WithoutCancel(ctx), question) }()
 	answer := Message{ID: id.New(s.opts.Now()), ConversationID: conv.ID, UserID: caller.UserID, Role: RoleTutor}
 	status, code, text := s.pump(ctx, stream, sink)
 	res := stream.Result()

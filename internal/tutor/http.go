@@ -181,6 +181,10 @@ func (h *Handlers) ask(w http.ResponseWriter, r *http.Request) error {
 		return &httpx.Error{Status: http.StatusTooManyRequests, Code: "quota_exceeded", Detail: qe.Error(), Err: err,
 			Header: http.Header{"Retry-After": {strconv.Itoa(max(1, wait))}}}
 	}
+	if ue, ok := unavailableOf(err); ok && ue.RetryAfter > 0 {
+		return &httpx.Error{Status: http.StatusServiceUnavailable, Code: "tutor_unavailable", Detail: ErrUnavailable.Error(), Err: err,
+			Header: http.Header{"Retry-After": {strconv.Itoa(max(1, int(ue.RetryAfter.Seconds()+0.999)))}}}
+	}
 	return err
 }
 

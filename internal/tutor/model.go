@@ -17,6 +17,35 @@ var (
 	ErrUnavailable = errors.New("the tutor cannot answer right now; try again shortly")
 )
 
+// UnavailableError is ErrUnavailable with how long the models are expected to
+// stay down, when the chain knows (an open breaker, a provider's own delay).
+type UnavailableError struct {
+	RetryAfter time.Duration // zero: unknown
+	Cause      error         // what the models said, for the log
+}
+
+func (e *UnavailableError) Error() string {
+	if e.Cause == nil {
+		return ErrUnavailable.Error()
+	}
+	return ErrUnavailable.Error() + ": " + e.Cause.Error()
+}
+
+// Is lets errors.Is find ErrUnavailable; the cause is not unwrapped, so no
+// other mapping of the router mistakes a model's failure for its own error.
+func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailable }
+
+// unavailable is the tutor's answer to a chain that found no model: 503,
+// with the chain's estimate of when to come back.
+func unavailable(err error) error {
+	ue := &UnavailableError{Cause: err}
+	var le *llm.UnavailableError
+	if errors.As(err, &le) {
+		ue.RetryAfter = le.RetryAfter
+	}
+	return ue
+}
+
 // QuotaError is ErrQuota with the time the quota resets.
 type QuotaError struct {
 	Scope   string // "learner" or "deployment"

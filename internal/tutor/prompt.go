@@ -93,11 +93,17 @@ func (s *Service) request(ctx context.Context, c Conversation, q Message, images
 	}
 	budget := s.opts.ContextTokens - estimateTokens(q.Text) - estimateTokens(c.Summary)
 	var turns []llm.Message // newest first while collecting
-	for _, m := range stored {
+	for i, m := range stored {
 		if c.SummaryThrough != "" && m.ID <= c.SummaryThrough {
 			break
 		}
 		if m.Text == "" {
+			continue
+		}
+		if m.Role == RoleUser && (i == 0 || stored[i-1].Role != RoleTutor) {
+			// A question without its answer (the answer could not be stored,
+			// or another tab is still being answered): the model would read
+			// two questions in a row and answer the wrong one.
 			continue
 		}
 		if budget -= estimateTokens(m.Text); budget < 0 {

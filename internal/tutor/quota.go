@@ -10,3 +10,12 @@ func quotaOf(err error) (*QuotaError, bool) {
 	}
 	return nil, false
 }
+
+// unavailableOf finds the UnavailableError in err.
+func unavailableOf(err error) (*UnavailableError, bool) {
+	var ue *UnavailableError
+	if errors.As(err, &ue) {
+		return ue, true
+	}
+	return nil, false
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lyolearn/lyo/internal/access"
 	"github.com/lyolearn/lyo/internal/auth"
+	"github.com/lyolearn/lyo/internal/id"
 	"github.com/lyolearn/lyo/internal/store/sqlite"
 	"github.com/lyolearn/lyo/internal/tutor"
 	"github.com/lyolearn/lyo/internal/tutor/llm"
@@ -27,6 +28,7 @@ type scripted struct {
 	hold      chan struct{} // when set, the stream waits here after its first chunk
 	asked     []llm.Request
 	cancelled chan struct{} // closed when a call's context ends before its last chunk
+	fail      error         // when set, the call fails before its first chunk
 }
 
 func (s *scripted) Name() string  { return "scripted" }
@@ -36,6 +38,9 @@ func (s *scripted) Stream(ctx context.Context, req llm.Request) (llm.Stream, err
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.asked = append(s.asked, req)
+	if s.fail != nil {
+		return nil, s.fail
+	}
 	return &scriptedStream{s: s, ctx: ctx, chunks: append([]string(nil), s.chunks...)}, nil
 }
 
@@ -332,5 +337,64 @@ func TestOlderTurnsFoldIntoTheSummary(t *testing.T) {
 	first := req.Messages[0].Parts[0].Text
 	if !strings.Contains(first, "Question number A") || len(req.Messages) != 1+4+1 {
 		t.Errorf("context: %d messages, first %q", len(req.Messages), first)
+	}
+}
+
+// TestQuestionNoModelTookIsNotKept: when the model fails before its first
+// token, the learner gets an error they can retry, the conversation holds
+// nothing of the question, and the next turn's context does not carry it.
+func TestQuestionNoModelTookIsNotKept(t *testing.T) {
+	w := newWorld(t, tutor.Options{})
+	c := w.conversation(t)
+	w.model.fail = &llm.UnavailableError{Last: errors.New("status 503"), RetryAfter: 30 * time.Second}
+	s := newSink()
+	err := w.svc.Ask(context.Background(), w.user, c.ID, tutor.Question{Text: "Lost question"}, s)
+	var ue *tutor.UnavailableError
+	if !errors.Is(err, tutor.ErrUnavailable) || !errors.As(err, &ue) || ue.RetryAfter != 30*time.Second || s.opened {
+		t.Fatalf("ask during an outage: %v (stream opened %v), want ErrUnavailable after 30s", err, s.opened)
+	}
+	ms, _, err := w.svc.Messages(context.Background(), w.user.UserID, c.ID, "", 10)
+	if err != nil || len(ms) != 0 {
+		t.Fatalf("messages after a failed call: %+v %v, want none", ms, err)
+	}
+	got, err := w.svc.Get(context.Background(), w.user.UserID, c.ID)
+	if err != nil || got.Messages != 0 {
+		t.Errorf("conversation counts %d messages (%v), want 0", got.Messages, err)
+	}
+	w.model.fail = nil
+	if err := w.svc.Ask(context.Background(), w.user, c.ID, tutor.Question{Text: "Asked again"}, newSink()); err != nil {
+		t.Fatal(err)
+	}
+	last := w.model.asked[len(w.model.asked)-1]
+	if len(last.Messages) != 1 || last.Messages[0].Parts[0].Text != "Asked again" {
+		t.Errorf("context after the outage: %+v, want only the new question", last.Messages)
+	}
+}
+
+// TestUnansweredQuestionStaysOutOfContext: a question stored without an answer
+// (its answer could not be stored) is not sent with the next question: the
+// model would read two questions in a row and answer the wrong one.
+func TestUnansweredQuestionStaysOutOfContext(t *testing.T) {
+	w := newWorld(t, tutor.Options{})
+	c := w.conversation(t)
+	if err := w.svc.Ask(context.Background(), w.user, c.ID, tutor.Question{Text: "First"}, newSink()); err != nil {
+		t.Fatal(err)
+	}
+	w.now = w.now.Add(time.Minute)
+	dangling := tutor.Message{ID: id.New(w.now), ConversationID: c.ID, UserID: w.user.UserID, Role: tutor.RoleUser,
+		Text: "Dangling", Status: tutor.Complete, CreatedAt: w.now}
+	if err := w.db.AddMessage(context.Background(), dangling); err != nil {
+		t.Fatal(err)
+	}
+	w.now = w.now.Add(time.Minute)
+	if err := w.svc.Ask(context.Background(), w.user, c.ID, tutor.Question{Text: "Third"}, newSink()); err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range w.model.asked[len(w.model.asked)-1].Messages {
+		texts = append(texts, m.Parts[0].Text)
+	}
+	if strings.Join(texts, "|") != "First|A fraction is part of a whole.|Third" {
+		t.Errorf("context %q, want the answered turn and the new question", texts)
 	}
 }

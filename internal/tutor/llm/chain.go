@@ -67,6 +67,7 @@ type member struct {
 	cb        *gobreaker.TwoStepCircuitBreaker[struct{}]
 	mu        sync.Mutex
 	coolUntil time.Time
+	openUntil time.Time // when the breaker last opened, plus its OpenFor
 }
 
 func key(p Provider) string { return p.Name() + "/" + p.Model() }
@@ -116,12 +117,17 @@ func NewChain(cfg ChainConfig) *Chain {
 			if c.members[k] != nil {
 				continue
 			}
-			var onChange func(string, gobreaker.State, gobreaker.State)
-			if hook := cfg.OnStateChange; hook != nil {
-				name, model := p.Name(), p.Model()
-				onChange = func(_ string, from, to gobreaker.State) { hook(name, model, from.String(), to.String()) }
+			m := &member{}
+			name, model := p.Name(), p.Model()
+			onChange := func(_ string, from, to gobreaker.State) {
+				if to == gobreaker.StateOpen {
+					m.opened(cfg.Now().Add(b.OpenFor))
+				}
+				if hook := cfg.OnStateChange; hook != nil {
+					hook(name, model, from.String(), to.String())
+				}
 			}
-			c.members[k] = &member{cb: gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
+			m.cb = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
 				Name:          k,
 				OnStateChange: onChange,
 				MaxRequests:   b.Probes,
@@ -132,7 +138,8 @@ func NewChain(cfg ChainConfig) *Chain {
 						(n.Requests >= b.MinRequests && float64(n.TotalFailures) >= b.Ratio*float64(n.Requests))
 				},
 				IsExcluded: func(err error) bool { return !counted(err) },
-			})}
+			})
+			c.members[k] = m
 		}
 	}
 	return c
@@ -179,8 +186,37 @@ func (m *member) cool(until time.Time) {
 	}
 }
 
+func (m *member) opened(until time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.openUntil = until
+}
+
+// wait is how long the member will refuse calls from now on: cooling down
+// after a 429 or open after too many failures; zero when it would take a call
+// now, or fail it for a reason no clock knows.
+func (m *member) wait(now time.Time) time.Duration {
+	open := m.cb.State() == gobreaker.StateOpen // outside the lock: it may move the state
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var d time.Duration
+	if m.coolUntil.After(now) {
+		d = m.coolUntil.Sub(now)
+	}
+	if open && m.openUntil.After(now) {
+		d = max(d, m.openUntil.Sub(now))
+	}
+	return d
+}
+
 // UnavailableError is returned when no provider answered; it matches ErrUnavailable.
-type UnavailableError struct{ Last error }
+type UnavailableError struct {
+	Last error
+	// RetryAfter is how long every provider of the task will keep refusing
+	// calls (open breakers, 429 cool-downs), the soonest of them; zero when
+	// one of them failed for a reason that names no time.
+	RetryAfter time.Duration
+}
 
 func (e *UnavailableError) Error() string {
 	if e.Last == nil {
@@ -235,7 +271,23 @@ func (c *Chain) Stream(ctx context.Context, req Request) (Stream, error) {
 		}
 	}
 	cancelTotal()
-	return nil, &UnavailableError{Last: last}
+	return nil, &UnavailableError{Last: last, RetryAfter: c.retryAfter(req.Task)}
+}
+
+// retryAfter is when the first of a task's providers will take calls again.
+func (c *Chain) retryAfter(task string) time.Duration {
+	now := c.cfg.Now()
+	var soonest time.Duration
+	for i, p := range c.providers(task) {
+		d := c.members[key(p)].wait(now)
+		if d <= 0 {
+			return 0
+		}
+		if i == 0 || d < soonest {
+			soonest = d
+		}
+	}
+	return soonest
 }
 
 // next decides after a failed attempt whether to try the same provider again

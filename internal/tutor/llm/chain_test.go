@@ -385,3 +385,42 @@ func TestChainBreakerCountsMidStreamFailures(t *testing.T) {
 		t.Fatalf("flash asked %d times", n)
 	}
 }
+
+// TestChainSaysWhenToComeBack: when no provider answers, the chain says how
+// long they will all keep refusing (an open breaker, a 429's delay), the
+// soonest of them; nothing when one failed in a way that names no time.
+func TestChainSaysWhenToComeBack(t *testing.T) {
+	p := newPair(t, llm.ChainConfig{Retries: -1, Cooldown: time.Hour,
+		Breaker: llm.BreakerConfig{Consecutive: 2, OpenFor: time.Minute}})
+	p.flash.Default(llmtest.Error(500))
+	p.local.Default(llmtest.Error(500))
+	retryAfter := func() time.Duration {
+		t.Helper()
+		_, err := p.chain.Stream(context.Background(), ask("q"))
+		var ue *llm.UnavailableError
+		if !errors.As(err, &ue) {
+			t.Fatalf("with every provider failing: %v", err)
+		}
+		return ue.RetryAfter
+	}
+	if d := retryAfter(); d != 0 {
+		t.Errorf("after plain failures, come back in %v; want no estimate", d)
+	}
+	// The second failure in a row opens both breakers for a minute.
+	if d := retryAfter(); d != time.Minute {
+		t.Errorf("with both breakers just opened, come back in %v; want 1m", d)
+	}
+	p.clock.Add(20 * time.Second)
+	if d := retryAfter(); d != 40*time.Second {
+		t.Errorf("20s later, come back in %v; want 40s", d)
+	}
+
+	q := newPair(t, llm.ChainConfig{Retries: -1, Breaker: llm.BreakerConfig{Consecutive: 1, OpenFor: time.Minute}})
+	q.flash.Default(llmtest.Error(500))
+	q.local.Default(llmtest.Reply{Status: 429, RetryAfter: 10 * time.Second})
+	_, err := q.chain.Stream(context.Background(), ask("q"))
+	var ue *llm.UnavailableError
+	if !errors.As(err, &ue) || ue.RetryAfter != 10*time.Second {
+		t.Errorf("one breaker open for 1m, the other model throttled for 10s: %v; want 10s", err)
+	}
+}
