@@ -114,9 +114,9 @@ func (s *Service) Ask(ctx context.Context, caller access.Caller, conversationID 
 	cancel()
 	answer.Text, answer.Status = text, status
 	answer.Provider, answer.Model, answer.Degraded, answer.Sources = res.Provider, res.Model, res.Degraded, res.Sources
-	answer.InputTokens, answer.OutputTokens = res.Usage.InputTokens, res.Usage.OutputTokens
-	if res.Degraded {
-		answer.InputTokens, answer.OutputTokens = 0, 0 // offline answers cost nothing
+	if !res.Degraded { // offline answers cost nothing
+		u := charged(res.Usage, req, text)
+		answer.InputTokens, answer.OutputTokens = u.InputTokens, u.OutputTokens
 	}
 	answer.CostMicros = s.opts.Prices[res.Model].Cost(llm.Usage{InputTokens: answer.InputTokens, OutputTokens: answer.OutputTokens})
 	answer.LatencyMS = time.Since(started).Milliseconds()

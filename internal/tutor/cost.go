@@ -22,6 +22,40 @@ func (p Price) Cost(u llm.Usage) int64 {
 	return (n + 999_999) / 1_000_000
 }
 
+// charged is what an answer counts against the learner's quota and the
+// deployment's cap. Providers report usage with their last chunk, so an answer
+// cut short (the client left, a limit struck, the model failed) often comes
+// with none; what the model was sent and what it streamed are then estimated,
+// so leaving mid-answer is no way around either limit.
+func charged(u llm.Usage, req llm.Request, streamed string) llm.Usage {
+	if u.InputTokens == 0 {
+		u.InputTokens = promptTokens(req)
+	}
+	if u.OutputTokens == 0 && streamed != "" {
+		u.OutputTokens = estimateTokens(streamed)
+	}
+	return u
+}
+
+// imageTokens is what Gemini counts for an image of up to 384 pixels a side;
+// larger ones count as several such tiles, so this is the least an image costs.
+const imageTokens = 258
+
+// promptTokens estimates the tokens of what a model was sent.
+func promptTokens(req llm.Request) int {
+	n := estimateTokens(req.System)
+	for _, m := range req.Messages {
+		for _, p := range m.Parts {
+			if p.IsImage() {
+				n += imageTokens
+			} else {
+				n += estimateTokens(p.Text)
+			}
+		}
+	}
+	return n
+}
+
 // ParsePrices reads "model=input/output,…" in US dollars per million tokens,
 // e.g. "gemini-2.5-flash=0.30/2.50".
 func ParsePrices(s string) (map[string]Price, error) {

@@ -77,8 +77,8 @@ func (s *Service) images(ctx context.Context, userID string, ids []string) ([]ll
 	return parts, nil
 }
 
-// estimateTokens is a rough count (four bytes a token) used only to fit turns
-// into the context budget.
+// estimateTokens is a rough count (four bytes a token), to fit turns into the
+// context budget and to charge an answer whose provider reported no usage.
 func estimateTokens(s string) int { return len(s)/4 + 1 }
 
 // recentWindow is how many stored messages are read to build a context.

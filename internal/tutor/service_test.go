@@ -398,3 +398,40 @@ func TestUnansweredQuestionStaysOutOfContext(t *testing.T) {
 		t.Errorf("context %q, want the answered turn and the new question", texts)
 	}
 }
+
+// TestLeavingMidAnswerIsCharged: an answer cut short by the client leaving,
+// whose provider reported no usage, is charged for what was sent and streamed,
+// so leaving early cannot be used to get round the quota or the cost cap.
+func TestLeavingMidAnswerIsCharged(t *testing.T) {
+	w := newWorld(t, tutor.Options{DailyTokens: 100})
+	w.model.usage = llm.Usage{} // the usage would have come with the last chunk
+	w.model.hold, w.model.cancelled = make(chan struct{}), make(chan struct{})
+	c := w.conversation(t)
+	ctx, leave := context.WithCancel(context.Background())
+	s := newSink()
+	done := make(chan error)
+	go func() { done <- w.svc.Ask(ctx, w.user, c.ID, tutor.Question{Text: "What is a fraction?"}, s) }()
+	<-s.first
+	leave()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ms, _, _ := w.svc.Messages(context.Background(), w.user.UserID, c.ID, "", 10)
+	if len(ms) != 2 || ms[0].Status != tutor.Partial {
+		t.Fatalf("stored %+v, want a partial answer", ms)
+	}
+	// "A fraction " is 11 bytes: 3 tokens at four bytes a token, rounded up;
+	// the instruction sent is several hundred bytes on its own.
+	ans := ms[0]
+	if ans.OutputTokens != 3 || ans.InputTokens < len(w.model.asked[0].System)/4 || ans.CostMicros != int64(ans.InputTokens+2*ans.OutputTokens) {
+		t.Errorf("partial answer charged %d in, %d out, %d micro-dollars", ans.InputTokens, ans.OutputTokens, ans.CostMicros)
+	}
+	u, err := w.svc.UsageOf(context.Background(), w.user.UserID)
+	if err != nil || u.Tokens != int64(ans.InputTokens+ans.OutputTokens) || u.CostMicros != ans.CostMicros {
+		t.Errorf("usage %+v %v after leaving mid-answer, want the answer's charge", u, err)
+	}
+	close(w.model.hold)
+	if err := w.svc.Ask(context.Background(), w.user, c.ID, tutor.Question{Text: "Again"}, newSink()); !errors.Is(err, tutor.ErrQuota) {
+		t.Errorf("next question past the quota: %v", err)
+	}
+}
