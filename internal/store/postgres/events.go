@@ -42,6 +42,9 @@ const insertEventsSQL = `
 // the learner's row. Rows are locked in one order (the learner, their item rows,
 // then item rows in item order) so concurrent batches cannot deadlock. fold is
 // not called when nothing is new.
+//
+// Between BEGIN and COMMIT it takes two round trips: one that locks and reads
+// (readLocked), one that writes the events and every delta.
 func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fold events.FoldFunc) ([]bool, error) {
 	first, err := events.FirstOfEach(userID, evs)
 	if err != nil {
@@ -52,24 +55,13 @@ func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fol
 		return isNew, nil
 	}
 	err = pgx.BeginTxFunc(ctx, db.pool, readCommitted, func(tx pgx.Tx) error {
-		if err := lockLearner(ctx, tx, userID); err != nil {
-			return err
-		}
-		ids := make([]string, len(first))
+		candidates := make([]events.Event, len(first))
 		for j, i := range first {
-			ids[j] = evs[i].ClientID
+			candidates[j] = evs[i]
 		}
-		rows, err := tx.Query(ctx, `SELECT client_id FROM events WHERE user_id = $1 AND client_id = ANY($2)`, userID, ids)
+		stored, tallies, err := readLocked(ctx, tx, userID, candidates)
 		if err != nil {
-			return fmt.Errorf("find stored events: %w", err)
-		}
-		storedIDs, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return fmt.Errorf("find stored events: %w", err)
-		}
-		stored := make(map[string]bool, len(storedIDs))
-		for _, id := range storedIDs {
-			stored[id] = true
+			return err
 		}
 		var fresh []events.Event
 		for _, i := range first {
@@ -83,15 +75,18 @@ func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fol
 		if len(fresh) == 0 {
 			return nil
 		}
-		prior, err := readTallies(ctx, tx, userID, events.TallyKeys(fresh))
-		if err != nil {
-			return err
+		// fold is given the tallies of the fresh events' keys only, as if they
+		// alone had been read.
+		prior := make(events.Tallies)
+		for _, k := range events.TallyKeys(fresh) {
+			if n, ok := tallies[k]; ok {
+				prior[k] = n
+			}
 		}
 		d := fold(prior, fresh)
-		if err := insertEvents(ctx, tx, userID, fresh, d.Uncounted); err != nil {
-			return err
-		}
-		return applyDeltas(ctx, tx, userID, d)
+		b := &pgx.Batch{}
+		queueEvents(b, userID, fresh, d.Uncounted)
+		return applyDeltas(ctx, tx, b, userID, d)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest events of %s: %w", userID, eventsErr(err))
@@ -99,54 +94,68 @@ func (db *DB) Ingest(ctx context.Context, userID string, evs []events.Event, fol
 	return isNew, nil
 }
 
-// lockLearner takes the learner's row lock for the transaction (FOR NO KEY
-// UPDATE: foreign keys to the row still take theirs); ErrNotFound when the
-// learner is gone.
-func lockLearner(ctx context.Context, tx pgx.Tx, userID string) error {
-	var one int
-	err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, userID).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("lock learner: %w", events.ErrNotFound)
+// readLocked takes the learner's row lock for the transaction (FOR NO KEY
+// UPDATE: foreign keys to the row still take theirs), then reads which of evs
+// are stored already and the learner's stored tallies for every key evs count
+// against (absent: zero), in one round trip. ErrNotFound when the learner is
+// gone. The reads see what the batches before the lock committed: at READ
+// COMMITTED each statement takes its snapshot when it starts, and the server
+// starts the reads only once the lock is granted.
+func readLocked(ctx context.Context, tx pgx.Tx, userID string, evs []events.Event) (map[string]bool, events.Tallies, error) {
+	ids := make([]string, len(evs))
+	for j, e := range evs {
+		ids[j] = e.ClientID
 	}
-	if err != nil {
-		return fmt.Errorf("lock learner: %w", err)
-	}
-	return nil
-}
-
-// readTallies returns the learner's stored tallies for keys (absent: zero).
-func readTallies(ctx context.Context, tx pgx.Tx, userID string, keys []events.TallyKey) (events.Tallies, error) {
-	out := make(events.Tallies, len(keys))
-	if len(keys) == 0 {
-		return out, nil
-	}
+	keys := events.TallyKeys(evs)
 	items, kinds, scopes := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
 		items[i], kinds[i], scopes[i] = k.ItemID, k.Kind, k.Scope
 	}
-	rows, err := tx.Query(ctx, `SELECT t.item_id, t.kind, t.scope, t.counted
-		FROM event_tallies t JOIN unnest($2::text[], $3::text[], $4::text[]) AS k (item_id, kind, scope)
-			ON t.item_id = k.item_id AND t.kind = k.kind AND t.scope = k.scope
-		WHERE t.user_id = $1`, userID, items, kinds, scopes)
-	if err != nil {
-		return nil, fmt.Errorf("read tallies: %w", err)
-	}
-	var k events.TallyKey
-	var n int64
-	_, err = pgx.ForEachRow(rows, []any{&k.ItemID, &k.Kind, &k.Scope, &n}, func() error {
-		out[k] = n
-		return nil
+
+	b := &pgx.Batch{}
+	var locked bool
+	b.Queue(`SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, userID).Query(func(rows pgx.Rows) error {
+		locked = rows.Next()
+		rows.Close()
+		return rows.Err()
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read tallies: %w", err)
+	stored := make(map[string]bool, len(ids))
+	b.Queue(`SELECT client_id FROM events WHERE user_id = $1 AND client_id = ANY($2)`, userID, ids).Query(func(rows pgx.Rows) error {
+		var id string
+		_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
+			stored[id] = true
+			return nil
+		})
+		return err
+	})
+	tallies := make(events.Tallies, len(keys))
+	if len(keys) > 0 {
+		b.Queue(`SELECT t.item_id, t.kind, t.scope, t.counted
+			FROM event_tallies t JOIN unnest($2::text[], $3::text[], $4::text[]) AS k (item_id, kind, scope)
+				ON t.item_id = k.item_id AND t.kind = k.kind AND t.scope = k.scope
+			WHERE t.user_id = $1`, userID, items, kinds, scopes).Query(func(rows pgx.Rows) error {
+			var k events.TallyKey
+			var n int64
+			_, err := pgx.ForEachRow(rows, []any{&k.ItemID, &k.Kind, &k.Scope, &n}, func() error {
+				tallies[k] = n
+				return nil
+			})
+			return err
+		})
 	}
-	return out, nil
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("lock learner and read stored events and tallies: %w", err)
+	}
+	if !locked {
+		return nil, nil, fmt.Errorf("lock learner: %w", events.ErrNotFound)
+	}
+	return stored, tallies, nil
 }
 
-// insertEvents inserts fresh events, those named in uncounted marked so and
-// without a grade. Every one must be new: the learner's lock is held since they
-// were found fresh.
-func insertEvents(ctx context.Context, tx pgx.Tx, userID string, fresh []events.Event, uncounted map[string]bool) error {
+// queueEvents queues the insert of fresh events, those named in uncounted
+// marked so and without a grade. Every one must be new: the learner's lock is
+// held since they were found fresh.
+func queueEvents(b *pgx.Batch, userID string, fresh []events.Event, uncounted map[string]bool) {
 	n := len(fresh)
 	clientIDs, types, itemIDs, sessions, answers, questions := make([]string, n), make([]string, n), make([]string, n),
 		make([]string, n), make([]string, n), make([]string, n)
@@ -161,22 +170,20 @@ func insertEvents(ctx context.Context, tx pgx.Tx, userID string, fresh []events.
 			correct[j] = e.Correct
 		}
 	}
-	tag, err := tx.Exec(ctx, insertEventsSQL, userID, clientIDs, types, itemIDs, ats, received, sessions,
-		watch, positions, answers, correct, questions, counted)
-	if err != nil {
-		return fmt.Errorf("insert events: %w", err)
-	}
-	if tag.RowsAffected() != int64(n) {
-		return fmt.Errorf("insert events: %d of %d stored meanwhile", int64(n)-tag.RowsAffected(), n)
-	}
-	return nil
+	b.Queue(insertEventsSQL, userID, clientIDs, types, itemIDs, ats, received, sessions,
+		watch, positions, answers, correct, questions, counted).Exec(func(tag pgconn.CommandTag) error {
+		if tag.RowsAffected() != int64(n) {
+			return fmt.Errorf("insert events: %d of %d stored meanwhile", int64(n)-tag.RowsAffected(), n)
+		}
+		return nil
+	})
 }
 
-// applyDeltas sends every statement of a batch's deltas in one round trip. The
-// order matters: learner rows are upserted (and so locked) first, then item rows,
-// then likes and saves move both; see Ingest.
-func applyDeltas(ctx context.Context, tx pgx.Tx, userID string, d events.Deltas) error {
-	b := &pgx.Batch{}
+// applyDeltas sends b (the batch's events, queued already) and every statement
+// of the batch's deltas in one round trip. The order matters: learner rows are
+// upserted (and so locked) first, then item rows, then likes and saves move
+// both; see Ingest.
+func applyDeltas(ctx context.Context, tx pgx.Tx, b *pgx.Batch, userID string, d events.Deltas) error {
 	ids := slices.Sorted(maps.Keys(d.UserItems))
 	if err := queueUserItems(b, userID, ids, d.UserItems); err != nil {
 		return err

@@ -119,26 +119,41 @@ func freshEvents(ctx context.Context, tx *sql.Tx, userID string, evs []events.Ev
 	return fresh, nil
 }
 
-// readTallies returns the learner's stored tallies for keys (absent: zero).
+// readTallies returns the learner's stored tallies for keys (absent: zero), in
+// one statement: json_each drives lookups by primary key, where a statement run
+// once per key costs the driver's per-call work for each of hundreds of keys.
 func readTallies(ctx context.Context, tx *sql.Tx, userID string, keys []events.TallyKey) (events.Tallies, error) {
 	out := make(events.Tallies, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
-	st, err := tx.PrepareContext(ctx, `SELECT counted FROM event_tallies WHERE user_id = ? AND item_id = ? AND kind = ? AND scope = ?`)
+	triples := make([][3]string, len(keys))
+	for i, k := range keys {
+		triples[i] = [3]string{k.ItemID, k.Kind, k.Scope}
+	}
+	list, err := json.Marshal(triples)
 	if err != nil {
 		return nil, fmt.Errorf("read tallies: %w", err)
 	}
-	defer st.Close()
-	for _, k := range keys {
+	// CROSS JOIN keeps json_each the outer loop, so each key is one lookup.
+	rows, err := tx.QueryContext(ctx, `SELECT t.item_id, t.kind, t.scope, t.counted
+		FROM json_each(?2) AS k CROSS JOIN event_tallies AS t
+		WHERE t.user_id = ?1 AND t.item_id = k.value ->> 0 AND t.kind = k.value ->> 1 AND t.scope = k.value ->> 2`,
+		userID, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("read tallies: %w", err)
+	}
+	for rows.Next() {
+		var k events.TallyKey
 		var n int64
-		switch err := st.QueryRowContext(ctx, userID, k.ItemID, k.Kind, k.Scope).Scan(&n); {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return nil, fmt.Errorf("read tally %v: %w", k, err)
-		default:
-			out[k] = n
+		if err := rows.Scan(&k.ItemID, &k.Kind, &k.Scope, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read tallies: %w", err)
 		}
+		out[k] = n
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("read tallies: %w", err)
 	}
 	return out, nil
 }
