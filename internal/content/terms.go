@@ -3,6 +3,8 @@ package content
 import (
 	"strings"
 	"unicode"
+
+	"github.com/lyolearn/lyo/internal/words"
 )
 
 // Limits of a search: a long query cannot make either engine build a huge
@@ -12,20 +14,20 @@ const (
 	maxSearchTermLen = 50 // runes
 )
 
-// SearchTerms splits a query into plain words, the one rule both engines search
-// by: runs of letters, digits and combining marks (which scripts such as
+// SearchTerms splits a query into plain words by package words' rule, the one
+// both engines search by (and the tutor's retrieval splits by): runs of letters, digits and combining marks (which scripts such as
 // Devanagari need inside words), lower-cased; everything else separates words, so
 // quotes, operators and punctuation are never syntax, and neither are NUL bytes
 // or invalid UTF-8. A run of marks alone is no word. At most maxSearchTerms words
 // of at most maxSearchTermLen runes each.
 func SearchTerms(q string) []string {
 	var terms []string
-	for w := range strings.FieldsFuncSeq(strings.ToLower(q), isSeparator) {
+	for w := range words.All(strings.ToLower(q)) {
 		if r := []rune(w); len(r) > maxSearchTermLen {
 			w = string(r[:maxSearchTermLen])
 		}
 		if strings.IndexFunc(w, isLetterOrDigit) < 0 {
-			continue
+			continue // cut to its marks
 		}
 		terms = append(terms, w)
 		if len(terms) == maxSearchTerms {
@@ -36,8 +38,6 @@ func SearchTerms(q string) []string {
 }
 
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-func isSeparator(r rune) bool { return !isLetterOrDigit(r) && !unicode.Is(unicode.M, r) }
 
 // TopicName is the display name of a topic created on the fly from its slug:
 // "machine-learning" becomes "Machine learning".

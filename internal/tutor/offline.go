@@ -115,7 +115,7 @@ func sharesWord(h Hit, asked map[string]bool, questionLang string) bool {
 		if j < 0 {
 			return false
 		}
-		for _, w := range words(s[:j]) {
+		for _, w := range foldedWords(s[:j]) {
 			if asked[w] && (lang == "" || !stopWords[lang][w]) {
 				return true
 			}

@@ -1,8 +1,11 @@
 package tutor
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/lyolearn/lyo/internal/words"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -60,10 +63,11 @@ func fold(w string) string {
 	return s
 }
 
-// words splits text into folded words: runs of letters and digits, as the
-// catalogue's search splits them.
-func words(text string) []string {
-	return strings.FieldsFunc(fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+// foldedWords splits text into folded words by the rule the catalogue's
+// search splits queries by, so a word the offline mode looks for, or tagging
+// counts, is one the search knows in the same shape.
+func foldedWords(text string) []string {
+	return slices.Collect(words.All(fold(text)))
 }
 
 // baseLanguage is "en" for "en-GB"; "" when unknown.
@@ -99,7 +103,7 @@ func guessLanguage(ws []string) string {
 // keywords are a question's words without the stop words of lang (guessed from
 // the question when ""), each once, at most max.
 func keywords(question, lang string, max int) []string {
-	ws := words(question)
+	ws := foldedWords(question)
 	if lang = baseLanguage(lang); lang == "" {
 		lang = guessLanguage(ws)
 	}

@@ -148,7 +148,7 @@ const tfidfTopics = 5
 // give honestly.
 func (s *Service) tfidfTags(ctx context.Context, src TagSource) (Tags, error) {
 	lang := baseLanguage(src.Language)
-	all := words(strings.Join([]string{src.Title, src.Title, src.Description, src.Body, src.Transcript}, " "))
+	all := foldedWords(strings.Join([]string{src.Title, src.Title, src.Description, src.Body, src.Transcript}, " "))
 	if lang == "" {
 		lang = guessLanguage(all)
 	}
