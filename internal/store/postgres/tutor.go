@@ -16,7 +16,16 @@ import (
 
 var _ tutor.Store = (*DB)(nil)
 
-const conversationColumns = `id, user_id, content_id, series_id, title, summary, summary_through, messages, created_at, updated_at`
+const conversationColumns = `id, user_id, content_id, series_id, title, summary, summary_through, created_at, updated_at`
+
+// selectConversations reads conversations (as c) with their message counts.
+// The count is of the rows themselves, never a counter kept beside them that
+// a path adding or removing messages could forget; the index on
+// (conversation_id, id) makes it a range count, over a page of at most a
+// list's limit.
+const selectConversations = `SELECT c.id, c.user_id, c.content_id, c.series_id, c.title, c.summary, c.summary_through,
+	(SELECT count(*) FROM tutor_messages m WHERE m.conversation_id = c.id), c.created_at, c.updated_at
+	FROM tutor_conversations c`
 
 func scanConversation(r pgx.Row) (tutor.Conversation, error) {
 	var c tutor.Conversation
@@ -29,7 +38,7 @@ func scanConversation(r pgx.Row) (tutor.Conversation, error) {
 // CreateConversation inserts a conversation without messages.
 func (db *DB) CreateConversation(ctx context.Context, c tutor.Conversation) error {
 	_, err := db.pool.Exec(ctx, `INSERT INTO tutor_conversations (`+conversationColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9)`, c.ID, c.UserID, c.ContentID, c.SeriesID, c.Title, c.Summary,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.ID, c.UserID, c.ContentID, c.SeriesID, c.Title, c.Summary,
 		c.SummaryThrough, c.CreatedAt, c.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("create conversation: %w", err)
@@ -39,7 +48,7 @@ func (db *DB) CreateConversation(ctx context.Context, c tutor.Conversation) erro
 
 // ConversationByID returns one conversation.
 func (db *DB) ConversationByID(ctx context.Context, id string) (tutor.Conversation, error) {
-	c, err := scanConversation(db.pool.QueryRow(ctx, `SELECT `+conversationColumns+` FROM tutor_conversations WHERE id = $1`, id))
+	c, err := scanConversation(db.pool.QueryRow(ctx, selectConversations+` WHERE c.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return tutor.Conversation{}, fmt.Errorf("conversation %s: %w", id, tutor.ErrNotFound)
 	}
@@ -51,8 +60,8 @@ func (db *DB) ConversationByID(ctx context.Context, id string) (tutor.Conversati
 
 // ListConversations pages a learner's conversations newest first.
 func (db *DB) ListConversations(ctx context.Context, userID, beforeID string, limit int) ([]tutor.Conversation, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+conversationColumns+` FROM tutor_conversations
-		WHERE user_id = $1 AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3`, userID, beforeID, limit)
+	rows, err := db.pool.Query(ctx, selectConversations+`
+		WHERE c.user_id = $1 AND ($2 = '' OR c.id < $2) ORDER BY c.id DESC LIMIT $3`, userID, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
@@ -132,11 +141,11 @@ func listOrEmpty(l []string) []string {
 	return l
 }
 
-// AddMessage stores a message and counts it on its conversation, in one
+// AddMessage stores a message and moves its conversation's updated_at, in one
 // transaction.
 func (db *DB) AddMessage(ctx context.Context, m tutor.Message) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE tutor_conversations SET messages = messages + 1, updated_at = $1 WHERE id = $2`,
+		tag, err := tx.Exec(ctx, `UPDATE tutor_conversations SET updated_at = $1 WHERE id = $2`,
 			m.CreatedAt, m.ConversationID)
 		if err := tutorOneRow(tag, err, "add message to "+m.ConversationID); err != nil {
 			return err

@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RevokeFamilies", testRevokeFamilies},
 		{"ListFamilies", testListFamilies},
 		{"DeleteUserCascades", testDeleteUserCascades},
+		{"TutorMessageCount", testTutorMessageCount},
 		{"DeleteExpiredRefreshTokens", testDeleteExpiredRefreshTokens},
 		{"Audit", testAudit},
 		{"AuditLimits", testAuditLimits},
