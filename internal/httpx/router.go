@@ -33,6 +33,10 @@ var (
 	// Owner routes admit any signed-in user; the handler answers 404 for objects
 	// that belong to someone else.
 	Owner = Access{kind: "owner"}
+	// Optional routes admit anyone. A caller who sends credentials is
+	// identified (and refused when they are bad, as on any route), so the
+	// handler may show a signed-in caller more than it shows everyone.
+	Optional = Access{kind: "optional"}
 )
 
 // Role admits users who hold the role or one above it.
@@ -245,7 +249,8 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, route Route, max
 			return err
 		}
 	}
-	if !route.Access.IsPublic() {
+	anonymous := route.Access.kind == "optional" && r.Header.Get("Authorization") == ""
+	if !route.Access.IsPublic() && !anonymous {
 		if rt.authorize == nil {
 			return Errorf(http.StatusUnauthorized, "unauthenticated", "sign in to use this route")
 		}

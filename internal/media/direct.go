@@ -245,6 +245,10 @@ func (s *Service) checkStored(ctx context.Context, a Actor, u Upload, st blob.St
 	defer obj.Body.Close()
 	hd, body, err := s.inspect(obj.Body)
 	if err != nil {
+		var fe *fault.Error
+		if !errors.As(err, &fe) {
+			err = storageErr("read upload", err) // the stored bytes could not be read: the store's failure
+		}
 		return Media{}, err
 	}
 	if limit := s.opts.MaxBytes[hd.kind]; u.Size > limit {

@@ -48,7 +48,7 @@ func Mount(rt *httpx.Router, svc *Service, objects func(provider string) (*signe
 			MaxBody: body, Timeout: httpx.NoTimeout, Limit: UploadLimit},
 		httpx.Route{Method: "POST", Path: "/api/v1/storage/batch-upload", Access: httpx.AnyUser, Handler: h.batch,
 			MaxBody: body, Timeout: httpx.NoTimeout, Limit: UploadLimit},
-		httpx.Route{Method: "GET", Path: "/api/v1/media/{id}", Access: httpx.Owner, Handler: h.get},
+		httpx.Route{Method: "GET", Path: "/api/v1/media/{id}", Access: httpx.Optional, Handler: h.get},
 		httpx.Route{Method: "DELETE", Path: "/api/v1/media/{id}", Access: httpx.Owner, Handler: h.delete},
 		httpx.Route{Method: "POST", Path: "/api/v1/storage/optimize/{id}", Access: httpx.Owner, Handler: h.optimize},
 		httpx.Route{Method: "POST", Path: "/api/v1/storage/optimize", Access: httpx.Owner, Handler: h.optimizeOld},
@@ -69,18 +69,28 @@ func Mount(rt *httpx.Router, svc *Service, objects func(provider string) (*signe
 	rt.MapError(ErrConflict, http.StatusConflict, "conflict")
 	rt.MapError(ErrIncomplete, http.StatusBadRequest, "incomplete_upload")
 	rt.MapError(ErrUnavailable, http.StatusServiceUnavailable, "storage_unavailable")
-	// What a signed storage request may answer (blob's kinds, as blob/signed
-	// returns them).
-	rt.MapError(blob.ErrDenied, http.StatusForbidden, "signature_denied")
-	rt.MapError(blob.ErrNotFound, http.StatusNotFound, "not_found")
-	rt.MapError(blob.ErrPreconditionFailed, http.StatusPreconditionFailed, "precondition_failed")
-	rt.MapError(blob.ErrInvalidKey, http.StatusBadRequest, "invalid_key")
-	rt.MapError(blob.ErrInvalidRange, http.StatusRequestedRangeNotSatisfiable, "range_not_satisfiable")
-	rt.MapError(blob.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large")
-	rt.MapError(blob.ErrMismatch, http.StatusBadRequest, "body_mismatch")
-	rt.MapError(blob.ErrInvalidPart, http.StatusBadRequest, "invalid_part")
-	rt.MapError(blob.ErrInvalid, http.StatusBadRequest, "invalid_request")
-	rt.MapError(blob.ErrUnavailable, http.StatusServiceUnavailable, "storage_unavailable")
+	rt.MapError(ErrStorage, http.StatusServiceUnavailable, "storage_failed")
+	// Blob kinds are not mapped on the shared router: a kind from a request
+	// Lyo made is the server's (storageErr), and one from a signed request the
+	// client sent is answered by object, below.
+}
+
+// signedErrors answer what a signed storage request may fail with (blob's
+// kinds, as blob/signed returns them): there the request is the client's own.
+var signedErrors = []struct {
+	kind   error
+	status int
+	code   string
+}{
+	{blob.ErrNotFound, http.StatusNotFound, "not_found"},
+	{blob.ErrPreconditionFailed, http.StatusPreconditionFailed, "precondition_failed"},
+	{blob.ErrInvalidKey, http.StatusBadRequest, "invalid_key"},
+	{blob.ErrInvalidRange, http.StatusRequestedRangeNotSatisfiable, "range_not_satisfiable"},
+	{blob.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{blob.ErrMismatch, http.StatusBadRequest, "body_mismatch"},
+	{blob.ErrInvalidPart, http.StatusBadRequest, "invalid_part"},
+	{blob.ErrInvalid, http.StatusBadRequest, "invalid_request"},
+	{blob.ErrUnavailable, http.StatusServiceUnavailable, "storage_unavailable"},
 }
 
 func actor(r *http.Request) Actor {
@@ -366,6 +376,11 @@ func (h *Handlers) object(w http.ResponseWriter, r *http.Request) error {
 		// expired URL, another content type or length than the one signed.
 		_, why, _ := strings.Cut(err.Error(), blob.ErrDenied.Error()+": ")
 		return &httpx.Error{Status: http.StatusForbidden, Code: "signature_denied", Detail: "the signed URL does not allow this request: " + why, Err: err}
+	}
+	for _, m := range signedErrors {
+		if errors.Is(err, m.kind) {
+			return &httpx.Error{Status: m.status, Code: m.code, Detail: m.kind.Error(), Err: err}
+		}
 	}
 	return err
 }

@@ -118,6 +118,10 @@ var (
 	ErrQuota = errors.New("storage quota exceeded")
 	// ErrUnavailable: object storage did not answer. [503]
 	ErrUnavailable = errors.New("storage unavailable")
+	// ErrStorage: Lyo's own object storage refused or failed a request Lyo
+	// made (credentials it does not accept, a bucket that is gone, a key Lyo
+	// built): the server's fault, never the client's. [503]
+	ErrStorage = errors.New("media storage failed")
 	// ErrIncomplete: the request's body ended before the file did. [400]
 	ErrIncomplete = errors.New("the upload ended before the file did; send it again")
 	// ErrConflict: the upload is not in a state that allows the request. [409]

@@ -208,15 +208,34 @@ func deletePrefix(ctx context.Context, st blob.Store, prefix string, keep map[st
 	}
 }
 
-// storageErr turns a storage failure into the domain's kinds.
+// storageErr turns a failure of a request Lyo made to its own storage into the
+// domain's kinds. Whatever blob kind the store answers (a 403 for Lyo's
+// credentials, a 404 for its bucket) is about Lyo's request, not the client's:
+// the client gets a 503, the log the cause. Errors of no blob kind (the
+// client's body cut short or over its limit, a client gone) stay themselves.
 func storageErr(op string, err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, blob.ErrUnavailable):
 		return fmt.Errorf("%s: %w (%w)", op, ErrUnavailable, err)
+	case isBlobKind(err):
+		return fmt.Errorf("%s: %w (%w)", op, ErrStorage, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// blobKinds are the kinds a store answers, ErrUnavailable aside.
+var blobKinds = []error{blob.ErrNotFound, blob.ErrPreconditionFailed, blob.ErrInvalidKey, blob.ErrInvalidRange,
+	blob.ErrTooLarge, blob.ErrMismatch, blob.ErrInvalidPart, blob.ErrDenied, blob.ErrInvalid}
+
+func isBlobKind(err error) bool {
+	for _, k := range blobKinds {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // OpenPublic opens an object of public media for Lyo to serve. Only the keys a
