@@ -12,6 +12,8 @@ import (
 // kind the item cannot carry (package media answers).
 type MediaRefs interface {
 	BadRefs(ctx context.Context, writerID string, ids []string, kinds ...string) ([]string, error)
+	// NotPublic answers, of ids, those that are not public media.
+	NotPublic(ctx context.Context, ids []string) ([]string, error)
 }
 
 // SetMediaRefs makes every write check the media its item names. Without it
@@ -31,13 +33,27 @@ func mediaKinds(k Kind) []string {
 	return []string{"image", "video"}
 }
 
-func (s *Service) checkMedia(ctx context.Context, a Actor, it Item) error {
+// checkMedia vets the media an item names, as its creator's. A published item
+// names public media only: its readers load what it names, and a private
+// media's URLs are its owner's alone. A draft may carry its creator's private
+// media until it is published.
+func (s *Service) checkMedia(ctx context.Context, it Item) error {
 	if s.media == nil || len(it.MediaIDs) == 0 {
 		return nil
 	}
-	bad, err := s.media.BadRefs(ctx, a.UserID, it.MediaIDs, mediaKinds(it.Kind)...)
-	if err != nil || len(bad) == 0 {
+	bad, err := s.media.BadRefs(ctx, it.CreatorID, it.MediaIDs, mediaKinds(it.Kind)...)
+	if err != nil {
 		return err
 	}
-	return fault.Invalidf("media_ids", "no media of yours, nor public media, of a kind a %s item carries: %s", it.Kind, strings.Join(bad, ", "))
+	if len(bad) > 0 {
+		return fault.Invalidf("media_ids", "no media of yours, nor public media, of a kind a %s item carries: %s", it.Kind, strings.Join(bad, ", "))
+	}
+	if it.Status != Published {
+		return nil
+	}
+	private, err := s.media.NotPublic(ctx, it.MediaIDs)
+	if err != nil || len(private) == 0 {
+		return err
+	}
+	return fault.Invalidf("media_ids", "a published item's readers cannot load private media: upload it as public, or keep the item a draft: %s", strings.Join(private, ", "))
 }

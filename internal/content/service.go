@@ -70,7 +70,7 @@ func (s *Service) Create(ctx context.Context, a Actor, in ItemInput) (Item, erro
 	if err := s.checkSeries(ctx, a, it.SeriesID); err != nil {
 		return Item{}, err
 	}
-	if err := s.checkMedia(ctx, a, it); err != nil {
+	if err := s.checkMedia(ctx, it); err != nil {
 		return Item{}, err
 	}
 	if it.Status == Published {
@@ -171,8 +171,8 @@ func (s *Service) update(ctx context.Context, a Actor, itemID string, in ItemInp
 			return Item{}, err
 		}
 	}
-	if in.MediaIDs != nil {
-		if err := s.checkMedia(ctx, a, it); err != nil {
+	if in.MediaIDs != nil || (it.Status == Published && !wasPublished) {
+		if err := s.checkMedia(ctx, it); err != nil {
 			return Item{}, err
 		}
 	}

@@ -86,3 +86,24 @@ func (s *Service) BadRefs(ctx context.Context, writerID string, ids []string, ki
 	}
 	return bad, nil
 }
+
+// NotPublic answers, of ids, those that are not public media: private media,
+// or none at all. What a published item names its readers must be able to
+// load, and a private media's URLs are its owner's alone.
+func (s *Service) NotPublic(ctx context.Context, ids []string) ([]string, error) {
+	found, err := s.store.MediaByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	public := map[string]bool{}
+	for _, m := range found {
+		public[m.ID] = m.Visibility == Public
+	}
+	var out []string
+	for _, id := range ids {
+		if !public[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
