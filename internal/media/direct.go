@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -269,21 +270,33 @@ func (s *Service) checkStored(ctx context.Context, a Actor, u Upload, st blob.St
 		SHA256: hex.EncodeToString(h.Sum(nil)), CreatedAt: now, UpdatedAt: now}, nil
 }
 
-// abandon removes an upload's bytes and forgets it.
+// abandon removes an upload's bytes and forgets it. When its bytes cannot be
+// removed now, it is not forgotten: the sweep tries again once it expires.
 func (s *Service) abandon(ctx context.Context, u Upload) {
 	ctx = context.WithoutCancel(ctx)
-	prov, err := s.provider(u.Provider)
-	if err == nil {
+	if err := s.removeUpload(ctx, u); err != nil {
+		s.opts.Logger.WarnContext(ctx, "upload not removed yet; the sweep retries", "upload", u.ID, "error", err)
+	}
+}
+
+// removeUpload removes an upload's bytes, then its record, so that a failure
+// leaves the record for another try. A provider no longer configured holds
+// nothing Lyo can remove: its uploads are only forgotten.
+func (s *Service) removeUpload(ctx context.Context, u Upload) error {
+	if prov, err := s.provider(u.Provider); err == nil {
 		if u.MultipartID != "" {
 			if err := prov.Store.AbortMultipart(ctx, u.Key, u.MultipartID); err != nil && !errors.Is(err, blob.ErrNotFound) {
-				s.opts.Logger.WarnContext(ctx, "could not abort an upload", "upload", u.ID, "error", err)
+				return fmt.Errorf("abort upload %s: %w", u.ID, err)
 			}
 		}
-		s.discard(ctx, prov.Store, u.Key)
+		if err := prov.Store.Delete(ctx, u.Key); err != nil {
+			return fmt.Errorf("remove upload %s: %w", u.ID, err)
+		}
 	}
 	if err := s.store.DeleteUpload(ctx, u.ID); err != nil {
-		s.opts.Logger.WarnContext(ctx, "could not forget an upload", "upload", u.ID, "error", err)
+		return fmt.Errorf("forget upload %s: %w", u.ID, err)
 	}
+	return nil
 }
 
 // SweepArgs is the periodic job that removes direct uploads never completed.
@@ -301,19 +314,47 @@ type SweepWorker struct {
 // NewSweepWorker makes the sweep's worker.
 func NewSweepWorker(svc *Service) *SweepWorker { return &SweepWorker{svc: svc} }
 
-// Work abandons uploads a day past their expiry: long enough for a client
-// that was sending its last bytes to complete.
+// sweepPage is how many expired uploads the sweep reads at a time;
+// maxSweepFailures is how many it may fail to remove in one run before it
+// stops for the next.
+const (
+	sweepPage        = 100
+	maxSweepFailures = 1000
+)
+
+// Work removes uploads a day past their expiry: long enough for a client that
+// was sending its last bytes to complete. An upload that cannot be removed is
+// skipped and kept for the next run, so it never holds up the rest; the run
+// then fails, counted in the jobs' metrics, saying how many it left.
 func (w *SweepWorker) Work(ctx context.Context, _ *jobs.Job[SweepArgs]) error {
-	for {
-		ups, err := w.svc.store.ExpiredUploads(ctx, w.svc.opts.Now().Add(-24*time.Hour), 100)
+	s := w.svc
+	before := s.opts.Now().Add(-24 * time.Hour)
+	failed := map[string]bool{}
+	removed := 0
+	for len(failed) < maxSweepFailures {
+		// The uploads that failed stay first in line: read past them.
+		limit := sweepPage + len(failed)
+		ups, err := s.store.ExpiredUploads(ctx, before, limit)
 		if err != nil {
 			return err
 		}
 		for _, u := range ups {
-			w.svc.abandon(ctx, u)
+			if failed[u.ID] {
+				continue
+			}
+			if err := s.removeUpload(ctx, u); err != nil {
+				failed[u.ID] = true
+				s.opts.Logger.WarnContext(ctx, "expired upload not removed; the next sweep retries", "upload", u.ID, "error", err)
+				continue
+			}
+			removed++
 		}
-		if len(ups) < 100 {
-			return nil
+		if len(ups) < limit {
+			break
 		}
 	}
+	if len(failed) > 0 {
+		return fmt.Errorf("upload sweep: %d removed, %d left for the next run", removed, len(failed))
+	}
+	return nil
 }
