@@ -33,7 +33,8 @@ import (
 type Store interface {
 	// Put stores the body under key, replacing what was there. Readers see the
 	// old object or the new one, never part of either; a failed or cancelled
-	// Put leaves nothing behind under key.
+	// Put leaves nothing behind under key. Its Info has the body's length and
+	// SHA-256, as the store read them.
 	Put(ctx context.Context, key string, body io.Reader, opts PutOptions) (Info, error)
 	// Get opens the object, or the range of it that opts names. The caller
 	// closes Body.

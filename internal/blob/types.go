@@ -31,6 +31,9 @@ type Info struct {
 	// (an MD5 for a single PUT, another digest after a multipart upload).
 	ETag     string
 	Modified time.Time
+	// SHA256 is the content's SHA-256 in hex, from the store's own reading
+	// of the body: Put always sets it; other calls may leave it empty.
+	SHA256 string
 }
 
 // PutOptions describe the object Put (or a multipart upload) stores.

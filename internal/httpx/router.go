@@ -146,8 +146,14 @@ func (rt *Router) SetBodyRate(b BodyRate) { rt.bodyRate = b }
 // Outcome is the status and code err answers with, as a handler's error: what a
 // test checks to prove every error a domain returns is mapped on purpose.
 func (rt *Router) Outcome(err error) (status int, code string) {
-	e := rt.classify(context.Background(), err)
+	e := rt.Problem(err)
 	return e.Status, e.Code
+}
+
+// Problem is what err answers with, as a handler's error: for a handler that
+// reports errors inside its own answer (one result per file of a batch).
+func (rt *Router) Problem(err error) *Error {
+	return rt.classify(context.Background(), err)
 }
 
 // SetAuthorizer installs the access check. Until one is set, only public routes answer.

@@ -234,11 +234,11 @@ func (h *Handlers) batch(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if err != nil {
-			status, code := h.rt.Outcome(err)
-			if status >= 500 || status == 499 {
+			p := h.rt.Problem(err)
+			if p.Status >= 500 || p.Status == 499 {
 				return err // the request as a whole fails; nothing more is read
 			}
-			res.Status, res.Code, res.Detail = status, code, detail(err)
+			res.Status, res.Code, res.Detail = p.Status, p.Code, p.Detail
 			// The rest of a refused file is skipped; the next file follows.
 			if _, derr := io.Copy(io.Discard, part); derr != nil {
 				return partErr(derr)
@@ -272,23 +272,6 @@ func fileErr(err error) error {
 			Fields: []httpx.FieldError{{Field: "file", Message: fe.Message}}, Err: err}
 	}
 	return err
-}
-
-// detail is the text a client may read of a domain error.
-func detail(err error) string {
-	var fe *fault.Error
-	if errors.As(err, &fe) {
-		return fe.Message
-	}
-	var bad *fault.Invalid
-	if errors.As(err, &bad) {
-		return bad.Error()
-	}
-	var he *httpx.Error
-	if errors.As(err, &he) {
-		return he.Detail
-	}
-	return "the file was refused"
 }
 
 func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {

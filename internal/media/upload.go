@@ -3,11 +3,8 @@ package media
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 
 	"github.com/lyolearn/lyo/internal/blob"
@@ -90,20 +87,6 @@ func (s *Service) inspect(file io.Reader) (head, io.Reader, error) {
 // safeMessage is the text of an imaging error, which imaging keeps safe to show.
 func safeMessage(err error) string { return err.Error() }
 
-// hashingReader counts and hashes what passes through it.
-type hashingReader struct {
-	r io.Reader
-	h hash.Hash
-	n int64
-}
-
-func (h *hashingReader) Read(p []byte) (int, error) {
-	n, err := h.r.Read(p)
-	h.h.Write(p[:n])
-	h.n += int64(n)
-	return n, err
-}
-
 // Upload stores one file for the actor and enqueues its processing. The file
 // streams to storage; it is never held whole in memory. On any refusal or
 // failure nothing stays behind: no record, no object.
@@ -121,9 +104,10 @@ func (s *Service) Upload(ctx context.Context, a Actor, file io.Reader, vis Visib
 		Width: hd.info.Width, Height: hd.info.Height, Frames: hd.info.Frames, Run: 1, CreatedAt: now, UpdatedAt: now}
 	st := s.primary().Store
 	staging := stagingKey(m.ID)
-	hr := &hashingReader{r: body, h: sha256.New()}
 	limit := s.opts.MaxBytes[m.Kind]
-	if _, err := st.Put(ctx, staging, hr, blob.PutOptions{ContentType: m.ContentType, MaxSize: limit}); err != nil {
+	// The store hashes the body as it writes it: its Info has the digest.
+	info, err := st.Put(ctx, staging, body, blob.PutOptions{ContentType: m.ContentType, MaxSize: limit})
+	if err != nil {
 		s.discard(ctx, st, staging)
 		if errors.Is(err, blob.ErrTooLarge) {
 			return Media{}, fault.New(ErrTooLarge, "file_too_large", "an %s may have at most %d bytes", m.Kind, limit)
@@ -133,7 +117,7 @@ func (s *Service) Upload(ctx context.Context, a Actor, file io.Reader, vis Visib
 		}
 		return Media{}, storageErr("store upload", err)
 	}
-	m.Bytes, m.SHA256 = hr.n, hex.EncodeToString(hr.h.Sum(nil))
+	m.Bytes, m.SHA256 = info.Size, info.SHA256
 	m, err = s.commit(ctx, a, m, st, staging)
 	if errors.Is(err, ErrUnavailable) {
 		s.discard(ctx, st, staging) // the body is gone: nothing can retry from it

@@ -2,6 +2,7 @@ package blobtest
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"slices"
@@ -23,6 +24,10 @@ func (s suite) putGetHead(t *testing.T) {
 	must(t, err, "put")
 	if info.Key != "media/m1/original.txt" || info.Size != int64(len(body)) || info.ETag == "" {
 		t.Errorf("put answered %+v", info)
+	}
+	// sha256sum of the body.
+	if info.SHA256 != "2116f5235e61a55e934c75b12b278335248ab4a8d46ed1013d0d43fcc0ef0f23" {
+		t.Errorf("put answered SHA-256 %q", info.SHA256)
 	}
 	head, err := st.Head(ctx(t), "media/m1/original.txt")
 	must(t, err, "head")
@@ -344,7 +349,7 @@ func (s suite) putLarge(t *testing.T) {
 	body := fill('x', 2*blob.MinPartSize) + "the tail"
 	info, err := st.Put(ctx(t), "big/obj", io.MultiReader(strings.NewReader(body)), blob.PutOptions{ContentType: "video/mp4"})
 	must(t, err, "put")
-	if info.Size != int64(len(body)) {
+	if sum := sha256.Sum256([]byte(body)); info.Size != int64(len(body)) || info.SHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("put answered %+v", info)
 	}
 	h, err := st.Head(ctx(t), "big/obj")

@@ -28,7 +28,7 @@ func (s *Store) Put(ctx context.Context, key string, body io.Reader, opts blob.P
 
 func info(key string, h header, modified time.Time) blob.Info {
 	return blob.Info{Key: key, Size: h.Size, ContentType: h.ContentType, CacheControl: h.CacheControl,
-		ETag: h.etag(), Modified: modified.UTC()}
+		ETag: h.etag(), Modified: modified.UTC(), SHA256: h.SHA256}
 }
 
 // open opens an object file and reads its header; the caller closes the file.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -51,7 +52,7 @@ func (s *Store) Put(ctx context.Context, key string, body io.Reader, opts blob.P
 		return blob.Info{}, fmt.Errorf("put %q: %w", key, err)
 	}
 	return blob.Info{Key: key, Size: cb.N(), ContentType: opts.ContentType, CacheControl: opts.CacheControl,
-		ETag: etag, Modified: time.Now().UTC()}, nil
+		ETag: etag, Modified: time.Now().UTC(), SHA256: hex.EncodeToString(cb.Sum())}, nil
 }
 
 func (s *Store) putObject(ctx context.Context, key string, body io.Reader, size int64, opts blob.PutOptions) (string, error) {
