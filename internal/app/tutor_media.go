@@ -64,12 +64,12 @@ func (t tutorMedia) Image(ctx context.Context, userID, mediaID string) (string, 
 	}
 	obj, err := store.Get(ctx, key, blob.GetOptions{})
 	if err != nil {
-		return "", nil, fmt.Errorf("read media %s: %w", m.ID, err)
+		return "", nil, media.StorageError("read media "+m.ID, err)
 	}
 	defer obj.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(obj.Body, maxTutorImageBytes+1))
 	if err != nil {
-		return "", nil, fmt.Errorf("read media %s: %w", m.ID, err)
+		return "", nil, media.StorageError("read media "+m.ID, err)
 	}
 	if len(data) > maxTutorImageBytes {
 		return "", nil, fault.New(tutor.ErrInvalidMedia, "image_too_large", "is larger than %d MiB", maxTutorImageBytes>>20)

@@ -225,6 +225,11 @@ func storageErr(op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
+// StorageError is storageErr for code that reads media objects on the
+// domain's behalf (the tutor reading a learner's photo): a failure of Lyo's
+// own storage answers as media's ErrUnavailable or ErrStorage.
+func StorageError(op string, err error) error { return storageErr(op, err) }
+
 // blobKinds are the kinds a store answers, ErrUnavailable aside.
 var blobKinds = []error{blob.ErrNotFound, blob.ErrPreconditionFailed, blob.ErrInvalidKey, blob.ErrInvalidRange,
 	blob.ErrTooLarge, blob.ErrMismatch, blob.ErrInvalidPart, blob.ErrDenied, blob.ErrInvalid}
