@@ -395,3 +395,40 @@ func TestFeedExplain(t *testing.T) {
 		t.Errorf("the audit log does not start with the explanation: %+v", audit.Items)
 	}
 }
+
+// An index rebuilt after an edit shows the edit: each rebuild shares the
+// text of unchanged items with the index before it, and an item whose title,
+// description or topics changed must not keep the old ones.
+func TestFeedIndexFollowsEdits(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, dbURL string) {
+		w := newFeedWorld(t, dbURL, 2)
+		// The first creator made the first item of the first topic.
+		edited, kept := w.byTopic["chemistry"][0], w.byTopic["chemistry"][1]
+		want(t, w.login("creator0@example.com", "creator password").do("PATCH", "/api/v1/content/"+edited.ID,
+			`{"title":"Acids, revised","description":"About acids and bases","topics":["geology","music"]}`), 200, nil)
+		for round := range 2 { // the second rebuild shares with the first's edited copy
+			w.rebuild()
+			var p feedPage
+			want(t, w.learner(fmt.Sprintf("reader%d@example.com", round)).do("GET", "/api/v1/feed?limit=100", nil), 200, &p)
+			seen := map[string]bool{}
+			for _, e := range p.Items {
+				seen[e.Item.ID] = true
+				switch e.Item.ID {
+				case edited.ID:
+					if e.Item.Title != "Acids, revised" || e.Item.Description != "About acids and bases" ||
+						!slices.Equal(e.Item.Topics, []string{"geology", "music"}) {
+						t.Errorf("rebuild %d: the edited item shows %q, %q, %v", round, e.Item.Title, e.Item.Description, e.Item.Topics)
+					}
+				case kept.ID:
+					if e.Item.Title != "chemistry lesson 1" || e.Item.Description != "About chemistry" ||
+						!slices.Equal(e.Item.Topics, []string{"chemistry"}) {
+						t.Errorf("rebuild %d: the untouched item shows %q, %q, %v", round, e.Item.Title, e.Item.Description, e.Item.Topics)
+					}
+				}
+			}
+			if !seen[edited.ID] || !seen[kept.ID] {
+				t.Fatalf("rebuild %d: the page of %d items lacks the edited or the untouched item", round, len(p.Items))
+			}
+		}
+	})
+}

@@ -11,11 +11,12 @@ import (
 type feedPage struct {
 	Items []struct {
 		Item struct {
-			ID      string   `json:"id"`
-			Kind    string   `json:"kind"`
-			Title   string   `json:"title"`
-			Topics  []string `json:"topics"`
-			Creator struct {
+			ID          string   `json:"id"`
+			Kind        string   `json:"kind"`
+			Title       string   `json:"title"`
+			Description string   `json:"description"`
+			Topics      []string `json:"topics"`
+			Creator     struct {
 				ID   string `json:"id"`
 				Name string `json:"name"`
 			} `json:"creator"`

@@ -32,7 +32,7 @@ type Index struct {
 	cfgOnce sync.Once
 	cfg     *rank.Config // base with Weights set, made at first use
 
-	items    map[string]*Summary
+	extra    []itemExtra // what summaries show beyond Rank's items, by Rank's positions
 	trending map[time.Duration][]rank.Trend
 	topics   map[string]string   // slug → name, every topic of the taxonomy
 	creators map[string]string   // creator ID → name, creators of any item
@@ -69,10 +69,14 @@ func (x *Index) visible(id string) bool {
 	return ok && it.Visible
 }
 
-// Summary returns an item's summary.
+// Summary returns an item's summary, made at each call (a page makes a few
+// dozen; an index keeping one per item would hold a hundred thousand).
 func (x *Index) Summary(id string) (*Summary, bool) {
-	s, ok := x.items[id]
-	return s, ok
+	i, ok := x.Rank.Lookup(id)
+	if !ok {
+		return nil, false
+	}
+	return newSummary(x.Rank.At(i), &x.extra[i]), true
 }
 
 // Trending returns the window's items by velocity, highest first.
@@ -92,6 +96,8 @@ type Catalogue struct {
 
 	mu    sync.Mutex // one rebuild at a time
 	nudge chan struct{}
+
+	scratch rank.Scratches // shared by every index this node builds
 }
 
 type loadedSnapshot struct {
@@ -104,8 +110,8 @@ type loadedSnapshot struct {
 // serving.
 func NewCatalogue(store Store, now func() time.Time, log *slog.Logger) *Catalogue {
 	c := &Catalogue{store: store, now: now, log: log, nudge: make(chan struct{}, 1)}
-	c.cur.Store(&Index{Rank: rank.NewCatalogue(nil, nil, rank.CatalogueOptions{Now: now()}),
-		items: map[string]*Summary{}, trending: map[time.Duration][]rank.Trend{}, topics: map[string]string{},
+	c.cur.Store(&Index{Rank: rank.NewCatalogue(nil, nil, rank.CatalogueOptions{Now: now(), Scratches: &c.scratch}),
+		trending: map[time.Duration][]rank.Trend{}, topics: map[string]string{},
 		creators: map[string]string{}, series: map[string][]string{}})
 	return c
 }
@@ -146,10 +152,6 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now().UTC()
-	rows, err := c.store.CatalogueItems(ctx)
-	if err != nil {
-		return fmt.Errorf("rebuild feed catalogue: %w", err)
-	}
 	names, err := c.store.TopicNames(ctx)
 	if err != nil {
 		return fmt.Errorf("rebuild feed catalogue: %w", err)
@@ -167,43 +169,43 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 			b.Span = now.Sub(b.Start)
 		}
 	}
-	x := &Index{Built: now, items: make(map[string]*Summary, len(rows)), trending: map[time.Duration][]rank.Trend{},
+	x := &Index{Built: now, trending: map[time.Duration][]rank.Trend{},
 		topics: names, creators: map[string]string{}, series: map[string][]string{}}
 	for _, w := range Windows {
 		x.trending[w] = rank.Trending(buckets, w, now, 0)
-	}
-	// Trending lists only what may be shown: an item unpublished since its
-	// buckets were counted drops out.
-	visible := make(map[string]bool, len(rows))
-	for _, r := range rows {
-		visible[r.ID] = r.Published
-	}
-	for w, list := range x.trending {
-		kept := list[:0]
-		for _, t := range list {
-			if visible[t.ItemID] {
-				kept = append(kept, t)
-			}
-		}
-		x.trending[w] = kept
 	}
 	day := make(map[string]float64, len(x.trending[rank.WindowDay]))
 	for _, t := range x.trending[rank.WindowDay] {
 		day[t.ItemID] = t.Score
 	}
-	items := make([]rank.Item, 0, len(rows))
+	// Each item is kept as the ranker's item and the extras summaries show,
+	// its strings shared with the index before wherever they are unchanged;
+	// the row itself is garbage at once.
+	prev := c.cur.Load()
+	items := make([]rank.Item, 0, prev.Rank.Len())
+	x.extra = make([]itemExtra, 0, prev.Rank.Len())
 	episode := map[string]int{}
-	for _, r := range rows {
-		x.items[r.ID] = newSummary(r)
+	share := newSharer(prev)
+	err = c.store.CatalogueItems(ctx, func(r CatalogueItem) error {
+		share.row(&r)
 		x.creators[r.CreatorID] = r.CreatorName
 		if r.SeriesID != "" && r.Episode > 0 {
 			x.series[r.SeriesID] = append(x.series[r.SeriesID], r.ID)
 			episode[r.ID] = r.Episode
 		}
-		items = append(items, rank.Item{ID: r.ID, Title: r.Title, Kind: r.Kind, CreatorID: r.CreatorID,
+		it := rank.Item{ID: r.ID, Title: r.Title, Kind: r.Kind, CreatorID: r.CreatorID,
 			CreatorName: r.CreatorName, Topics: r.Topics, SeriesID: r.SeriesID, SeriesTitle: r.SeriesTitle,
 			Episode: r.Episode, Difficulty: r.Difficulty, DurationMS: r.DurationMS, PublishedAt: r.PublishedAt,
-			Visible: r.Published, Counts: r.Counts, Trending: day[r.ID]})
+			Visible: r.Published, Counts: r.Counts}
+		if r.Published {
+			it.Trending = day[r.ID]
+		}
+		items = append(items, it)
+		x.extra = append(x.extra, itemExtra{Description: r.Description, Language: r.Language, MediaIDs: r.MediaIDs})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild feed catalogue: %w", err)
 	}
 	for _, eps := range x.series {
 		slices.SortStableFunc(eps, func(a, b string) int { return cmp.Compare(episode[a], episode[b]) })
@@ -212,7 +214,23 @@ func (c *Catalogue) Rebuild(ctx context.Context) error {
 	if s := c.snap.Load(); s != nil {
 		m, x.Snapshot, x.Weights = s.model, s.version, s.weights
 	}
-	x.Rank = rank.NewCatalogue(items, m, rank.CatalogueOptions{Now: now, TopicNames: names})
+	x.Rank = rank.NewCatalogue(items, m, rank.CatalogueOptions{Now: now, TopicNames: names, Scratches: &c.scratch})
+	if x.Rank.Len() != len(x.extra) {
+		// Summaries find their extras by the ranker's positions, which leave
+		// a repeated ID out; the store's IDs are its primary key.
+		return fmt.Errorf("rebuild feed catalogue: %d of %d item IDs are repeats", len(x.extra)-x.Rank.Len(), len(x.extra))
+	}
+	// Trending lists only what may be shown: an item unpublished since its
+	// buckets were counted, or gone, drops out.
+	for w, list := range x.trending {
+		kept := list[:0]
+		for _, t := range list {
+			if i, ok := x.Rank.Lookup(t.ItemID); ok && x.Rank.At(i).Visible {
+				kept = append(kept, t)
+			}
+		}
+		x.trending[w] = kept
+	}
 	c.cur.Store(x)
 	return nil
 }

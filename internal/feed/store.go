@@ -10,10 +10,14 @@ import (
 // Store is what the feed reads and keeps in the database. Both engines
 // implement it; storetest checks them against one contract.
 type Store interface {
-	// CatalogueItems returns every item, drafts and removed ones included (the
-	// ranker keeps them in its index as not visible), with its topics in the
-	// item's order, its creator's name, its series' title and its totals.
-	CatalogueItems(ctx context.Context) ([]CatalogueItem, error)
+	// CatalogueItems calls each with every item, one call per item, drafts
+	// and removed ones included (the ranker keeps them in its index as not
+	// visible), with its topics in the item's order, its creator's name, its
+	// series' title and its totals; an error from each stops it and is
+	// returned. Items are handed over one at a time rather than as a list:
+	// an index rebuild keeps what it needs of each and lets the rest go, and
+	// a hundred thousand items with their texts are a hundred megabytes.
+	CatalogueItems(ctx context.Context, each func(CatalogueItem) error) error
 	// TopicNames maps every topic's slug to its display name.
 	TopicNames(ctx context.Context) (map[string]string, error)
 

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -100,6 +99,9 @@ func (s *Service) Train(ctx context.Context, opts model.Options) (TrainResult, e
 		res.Events += len(page)
 		after = last
 	}
+	// Only the counts are kept past training: the rows, texts and maps are
+	// garbage once the models are trained, before the snapshot is encoded.
+	res.Learners, res.Items = len(learners), len(texts)
 	// Tuning first: its models are garbage before the full ones are trained.
 	tuneStart := time.Now()
 	var err error
@@ -111,15 +113,12 @@ func (s *Service) Train(ctx context.Context, opts model.Options) (TrainResult, e
 	if err != nil {
 		return res, fmt.Errorf("train: %w", err)
 	}
-	var buf bytes.Buffer
-	if err := snap.Encode(&buf); err != nil {
-		return res, fmt.Errorf("train: encode: %w", err)
-	}
-	res.Learners, res.Items, res.Bytes, res.Took = len(learners), len(texts), buf.Len(), time.Since(start)
+	data := snap.AppendBinary(nil)
+	res.Bytes, res.Took = len(data), time.Since(start)
 	stats := map[string]any{"events": res.Events, "learners": res.Learners, "items": res.Items,
 		"train_seconds": res.Took.Seconds(), "tune_seconds": tuneTook.Seconds(), weightsStat: res.Weights}
 	res.Version, err = s.store.SaveSnapshot(ctx, SnapshotRecord{Format: model.FormatVersion, BuiltAt: built,
-		CreatedAt: s.now().UTC(), Stats: stats, Data: buf.Bytes()}, keepSnapshots)
+		CreatedAt: s.now().UTC(), Stats: stats, Data: data}, keepSnapshots)
 	if err != nil {
 		return res, fmt.Errorf("train: %w", err)
 	}

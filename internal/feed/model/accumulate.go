@@ -45,6 +45,20 @@ func NewAccumulator(n int) *Accumulator {
 // Len is the number of items.
 func (a *Accumulator) Len() int { return len(a.cells) }
 
+// Fit makes a reset accumulator span n items, keeping its cells when they
+// are enough: cells beyond the span were cleared by Reset, so they are clean
+// when a later Fit spans them again.
+func (a *Accumulator) Fit(n int) {
+	if n <= cap(a.cells) {
+		a.cells = a.cells[:n]
+		return
+	}
+	a.cells = make([]cell, n)
+	for i := range a.cells {
+		a.cells[i].from = -1
+	}
+}
+
 // Score is item j's sum in channel A.
 func (a *Accumulator) Score(j int32) float32 { return a.cells[j].a }
 

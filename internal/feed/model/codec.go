@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -43,90 +44,144 @@ const (
 // Encode writes the snapshot: magic, version, tagged length-prefixed sections
 // (little-endian), and a CRC-32 of all that.
 func (s *Snapshot) Encode(w io.Writer) error {
-	var buf bytes.Buffer
-	buf.Write(magic[:])
-	put32(&buf, FormatVersion)
-	section := func(tag uint32, body func(*bytes.Buffer)) {
-		var b bytes.Buffer
-		body(&b)
-		put32(&buf, tag)
-		put64(&buf, uint64(b.Len()))
-		buf.Write(b.Bytes())
-	}
-	section(tagMeta, func(b *bytes.Buffer) { put64(b, uint64(s.Built.UnixNano())) })
-	section(tagItems, func(b *bytes.Buffer) { putStrings(b, s.Items.IDs()) })
-	section(tagUsers, func(b *bytes.Buffer) { putStrings(b, s.Users.IDs()) })
-	section(tagPopularity, func(b *bytes.Buffer) { putF32s(b, s.Popularity) })
-	for _, l := range []struct {
-		tag   uint32
-		lists *Lists
-	}{{tagCoEngagement, s.CoEngagement}, {tagEASE, s.EASE}, {tagSimilar, s.Similar}, {tagUserTop, s.UserTop}} {
-		if l.lists != nil {
-			section(l.tag, func(b *bytes.Buffer) { putLists(b, l.lists) })
-		}
-	}
-	if f := s.Factors; f != nil {
-		section(tagFactors, func(b *bytes.Buffer) {
-			put32(b, uint32(f.K))
-			put32(b, math.Float32bits(f.Lambda))
-			put32(b, math.Float32bits(f.Alpha))
-			putF32s(b, f.Users)
-			putF32s(b, f.Items)
-			putF32s(b, f.Gram)
-		})
-	}
-	if c := s.Clusters; c != nil {
-		section(tagClusters, func(b *bytes.Buffer) {
-			put32(b, uint32(c.K))
-			putF32s(b, c.Centroids)
-			putI32s(b, c.Ptr)
-			putI32s(b, c.Members)
-		})
-		if c.Vectors != nil {
-			section(tagClusterVectors, func(b *bytes.Buffer) { putF32s(b, c.Vectors) })
-		}
-	}
-	put32(&buf, crc32.ChecksumIEEE(buf.Bytes()))
-	_, err := w.Write(buf.Bytes())
-	if err != nil {
+	if _, err := w.Write(s.AppendBinary(nil)); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
 	return nil
 }
 
-func put32(b *bytes.Buffer, v uint32) { b.Write(binary.LittleEndian.AppendUint32(nil, v)) }
-func put64(b *bytes.Buffer, v uint64) { b.Write(binary.LittleEndian.AppendUint64(nil, v)) }
+// AppendBinary appends the encoding Encode writes to b. It measures the
+// encoding first and grows b once: a snapshot of a large catalogue is a
+// hundred megabytes, and a buffer doubling its way there would need twice
+// that, on the node that trains while it serves.
+func (s *Snapshot) AppendBinary(b []byte) []byte {
+	var size encoder
+	size.counting = true
+	s.encode(&size)
+	e := encoder{b: slices.Grow(b, size.n+4), sections: size.sections}
+	s.encode(&e)
+	return binary.LittleEndian.AppendUint32(e.b, crc32.ChecksumIEEE(e.b[len(b):]))
+}
 
-func putStrings(b *bytes.Buffer, s []string) {
-	put32(b, uint32(len(s)))
+// encoder writes the encoding, or, counting, measures it: the sizes of the
+// sections, which a second pass writes in their headers.
+type encoder struct {
+	b        []byte
+	counting bool
+	n        int
+	sections []int // each section's length, in order
+	next     int   // the next section, writing
+}
+
+func (s *Snapshot) encode(e *encoder) {
+	e.bytes(magic[:])
+	e.u32(FormatVersion)
+	e.section(tagMeta, func() { e.u64(uint64(s.Built.UnixNano())) })
+	e.section(tagItems, func() { e.strings(s.Items.IDs()) })
+	e.section(tagUsers, func() { e.strings(s.Users.IDs()) })
+	e.section(tagPopularity, func() { e.f32s(s.Popularity) })
+	for _, l := range []struct {
+		tag   uint32
+		lists *Lists
+	}{{tagCoEngagement, s.CoEngagement}, {tagEASE, s.EASE}, {tagSimilar, s.Similar}, {tagUserTop, s.UserTop}} {
+		if l.lists != nil {
+			e.section(l.tag, func() { e.i32s(l.lists.Ptr); e.i32s(l.lists.IDs); e.f32s(l.lists.Scores) })
+		}
+	}
+	if f := s.Factors; f != nil {
+		e.section(tagFactors, func() {
+			e.u32(uint32(f.K))
+			e.u32(math.Float32bits(f.Lambda))
+			e.u32(math.Float32bits(f.Alpha))
+			e.f32s(f.Users)
+			e.f32s(f.Items)
+			e.f32s(f.Gram)
+		})
+	}
+	if c := s.Clusters; c != nil {
+		e.section(tagClusters, func() {
+			e.u32(uint32(c.K))
+			e.f32s(c.Centroids)
+			e.i32s(c.Ptr)
+			e.i32s(c.Members)
+		})
+		if c.Vectors != nil {
+			e.section(tagClusterVectors, func() { e.f32s(c.Vectors) })
+		}
+	}
+}
+
+// section writes a tag, the body's length and the body.
+func (e *encoder) section(tag uint32, body func()) {
+	e.u32(tag)
+	if e.counting {
+		e.n += 8
+		start := e.n
+		body()
+		e.sections = append(e.sections, e.n-start)
+		return
+	}
+	e.u64(uint64(e.sections[e.next]))
+	e.next++
+	body()
+}
+
+func (e *encoder) bytes(p []byte) {
+	if e.counting {
+		e.n += len(p)
+		return
+	}
+	e.b = append(e.b, p...)
+}
+
+func (e *encoder) u32(v uint32) {
+	if e.counting {
+		e.n += 4
+		return
+	}
+	e.b = binary.LittleEndian.AppendUint32(e.b, v)
+}
+
+func (e *encoder) u64(v uint64) {
+	if e.counting {
+		e.n += 8
+		return
+	}
+	e.b = binary.LittleEndian.AppendUint64(e.b, v)
+}
+
+func (e *encoder) strings(s []string) {
+	e.u32(uint32(len(s)))
 	for _, x := range s {
-		put32(b, uint32(len(x)))
-		b.WriteString(x)
+		e.u32(uint32(len(x)))
+		if e.counting {
+			e.n += len(x)
+		} else {
+			e.b = append(e.b, x...)
+		}
 	}
 }
 
-func putF32s(b *bytes.Buffer, v []float32) {
-	put64(b, uint64(len(v)))
-	out := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(x))
+func (e *encoder) f32s(v []float32) {
+	e.u64(uint64(len(v)))
+	if e.counting {
+		e.n += 4 * len(v)
+		return
 	}
-	b.Write(out)
+	for _, x := range v {
+		e.b = binary.LittleEndian.AppendUint32(e.b, math.Float32bits(x))
+	}
 }
 
-func putI32s(b *bytes.Buffer, v []int32) {
-	put64(b, uint64(len(v)))
-	out := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(out[4*i:], uint32(x))
+func (e *encoder) i32s(v []int32) {
+	e.u64(uint64(len(v)))
+	if e.counting {
+		e.n += 4 * len(v)
+		return
 	}
-	b.Write(out)
-}
-
-func putLists(b *bytes.Buffer, l *Lists) {
-	putI32s(b, l.Ptr)
-	putI32s(b, l.IDs)
-	putF32s(b, l.Scores)
+	for _, x := range v {
+		e.b = binary.LittleEndian.AppendUint32(e.b, uint32(x))
+	}
 }
 
 // Decode reads a snapshot written by Encode. Anything else — truncated,

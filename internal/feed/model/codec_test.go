@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"reflect"
 	"testing"
@@ -117,7 +118,5 @@ func withChecksum(data []byte) []byte {
 		return data
 	}
 	out := bytes.Clone(data[:len(data)-4])
-	var b bytes.Buffer
-	put32(&b, crcOf(out))
-	return append(out, b.Bytes()...)
+	return binary.LittleEndian.AppendUint32(out, crcOf(out))
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/lyolearn/lyo/internal/feed/model"
@@ -30,6 +29,10 @@ type CatalogueOptions struct {
 	// ListLen bounds the trending and fresh lists, global and per topic
 	// (default 500 global, 100 per topic).
 	ListLen int
+	// Scratches, when set, is the pool of per-request working memory the
+	// catalogue shares with those built before and after it (nil: a pool
+	// of its own).
+	Scratches *Scratches
 }
 
 func (o CatalogueOptions) withDefaults() CatalogueOptions {
@@ -96,11 +99,14 @@ type Catalogue struct {
 	maxViews float64
 	built    time.Time
 
-	scratch sync.Pool
+	scratch *Scratches
 }
 
 // NewCatalogue indexes items (one entry per ID; a repeated ID keeps its first
-// entry) and binds snap to them (nil: no model sources). A snapshot that fails
+// entry) and binds snap to them (nil: no model sources). The catalogue keeps
+// items as its own, without a copy: the caller must not change the slice
+// afterwards (a hundred thousand items are tens of megabytes, and serving
+// holds two indexes while it swaps one for the next). A snapshot that fails
 // model.Snapshot.Validate is not bound (ModelError says why): ranking then
 // runs on the catalogue alone rather than index out of range. It costs a few sorts of
 // the catalogue: tens of milliseconds for 100,000 items.
@@ -113,16 +119,21 @@ func NewCatalogue(items []Item, snap *model.Snapshot, o CatalogueOptions) *Catal
 			c.snap, c.modelErr = nil, fmt.Errorf("snapshot not bound: %w", err)
 		}
 	}
-	for _, it := range items {
-		if _, dup := c.byID[it.ID]; dup || it.ID == "" {
+	n := 0
+	for i := range items {
+		id := items[i].ID
+		if _, dup := c.byID[id]; dup || id == "" {
 			continue
 		}
-		c.byID[it.ID] = int32(len(c.items))
-		c.items = append(c.items, it)
+		c.byID[id] = int32(n)
+		items[n] = items[i]
+		n++
 	}
-	n := len(c.items)
+	clear(items[n:]) // what a repeated entry held is not kept alive
+	c.items = items[:n]
 	c.creatorOf = make([]int32, n)
 	c.topicPtr = make([]int32, 1, n+1)
+	c.tmask = make([]uint64, 0, n)
 	c.seriesOf = make([]int32, n)
 	for i, it := range c.items {
 		// An item without a creator (imported data) is its own creator, so caps
@@ -154,7 +165,7 @@ func NewCatalogue(items []Item, snap *model.Snapshot, o CatalogueOptions) *Catal
 	c.bindModel()
 	c.scoreQuality(o.Smoothing)
 	c.indexLists(o)
-	c.scratch.New = func() any { return newScratch(c) }
+	c.scratch = cmp.Or(o.Scratches, &Scratches{})
 	return c
 }
 
@@ -169,6 +180,16 @@ func (c *Catalogue) Item(id string) (Item, bool) {
 	}
 	return c.items[i], true
 }
+
+// Lookup returns the position of the item with that ID: positions run from 0
+// to Len−1 in the order NewCatalogue was given the items, repeats left out.
+func (c *Catalogue) Lookup(id string) (int, bool) {
+	i, ok := c.byID[id]
+	return int(i), ok
+}
+
+// At returns the item at position i, shared: the caller must not change it.
+func (c *Catalogue) At(i int) *Item { return &c.items[i] }
 
 // Snapshot returns the model bound to the catalogue (nil when none).
 func (c *Catalogue) Snapshot() *model.Snapshot { return c.snap }

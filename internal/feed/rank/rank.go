@@ -50,10 +50,10 @@ func Rank(in Input) Output {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}
-	s := c.scratch.Get().(*scratch)
+	s := c.scratch.get(c)
 	defer func() {
 		s.reset()
-		c.scratch.Put(s)
+		c.scratch.put(s)
 	}()
 	r := &run{c: c, s: s, l: in.Learner, req: in.Request, cfg: cfg, limit: cfg.limit(in.Request.Limit)}
 	r.rng = rand.New(rand.NewPCG(in.Request.Seed, seedOf(in.Learner.ID)))

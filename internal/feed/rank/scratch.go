@@ -1,6 +1,8 @@
 package rank
 
 import (
+	"sync"
+
 	"github.com/lyolearn/lyo/internal/feed/model"
 )
 
@@ -68,14 +70,18 @@ type scratch struct {
 	hist  []histItem
 	drops []traceDrop
 
-	wCo             []model.Weighted2 // positive (A) and viewed (B) components
-	wAll            []model.Weighted  // both together, for EASE and content
-	refCo, refAll   []int32           // history index of each weighted entry
-	accCo           *model.Accumulator
+	wCo             []model.Weighted2  // positive (A) and viewed (B) components
+	wAll            []model.Weighted   // both together, for EASE and content
+	refCo, refAll   []int32            // history index of each weighted entry
+	accCo           *model.Accumulator // nil when no model is bound
 	accEASE, accSim *model.Accumulator
-	top             *model.TopK
-	solver          *model.Solver
-	user            []float32
+	// The accumulators kept for the next catalogue with a model, while
+	// this one has none.
+	accCoKept, accEASEKept, accSimKept *model.Accumulator
+	top                                *model.TopK
+	solver                             *model.Solver
+	solverK                            int
+	user                               []float32 // nil when the model has no factors
 
 	topicAff     []float32 // per topic: the learner's affinity
 	topicFlag    []uint8   // per topic: muted, boosted, chosen
@@ -107,27 +113,65 @@ type traceDrop struct {
 	why    uint8
 }
 
-func newScratch(c *Catalogue) any {
-	n := len(c.items)
-	s := &scratch{
-		slot: make([]int32, n), why: make([]uint8, n), histOf: make([]int32, n),
-		topicAff: make([]float32, c.topics.Len()), topicFlag: make([]uint8, c.topics.Len()),
-		topicSession: make([]int32, c.topics.Len()), topicCount: make([]int32, c.topics.Len()),
-		creatorAff: make([]float32, c.creators.Len()), creatorFlag: make([]uint8, c.creators.Len()),
-		creatorCount: make([]int32, c.creators.Len()),
-		furthest:     make([]int32, c.series.Len()),
-		top:          model.NewTopK(64),
+// Scratches pools the per-request working memory of rankings across
+// catalogues. Serving builds a new catalogue every few seconds; with a pool of
+// its own each would allocate megabytes of dense arrays per request in flight
+// until its pool filled, while the last catalogue's pool was still alive.
+// Shared, a scratch left by one catalogue is fitted to the next, reusing its
+// arrays when they are large enough. The zero value is ready to use.
+type Scratches struct{ pool sync.Pool }
+
+// get returns a clean scratch fitted to c.
+func (p *Scratches) get(c *Catalogue) *scratch {
+	s, _ := p.pool.Get().(*scratch)
+	if s == nil {
+		s = &scratch{top: model.NewTopK(64)}
 	}
-	if snap := c.snap; snap != nil && snap.Items != nil {
-		m := snap.Items.Len()
-		s.accCo = model.NewAccumulator(m)
-		s.accEASE, s.accSim = model.NewAccumulator(m), model.NewAccumulator(m)
-		if f := snap.Factors; f != nil {
-			s.solver = model.NewSolver(f.K)
-			s.user = make([]float32, f.K)
+	s.fit(c)
+	return s
+}
+
+// put takes back a scratch once reset.
+func (p *Scratches) put(s *scratch) { p.pool.Put(s) }
+
+// fit sizes every dense array to c. Every entry up to an array's capacity is
+// clean (reset clears what a request touched), so an array is resliced when
+// its capacity is enough and made anew only when it is not.
+func (s *scratch) fit(c *Catalogue) {
+	n, nt, nc := len(c.items), c.topics.Len(), c.creators.Len()
+	s.slot, s.why, s.histOf = fit(s.slot, n), fit(s.why, n), fit(s.histOf, n)
+	s.topicAff, s.topicFlag = fit(s.topicAff, nt), fit(s.topicFlag, nt)
+	s.topicSession, s.topicCount = fit(s.topicSession, nt), fit(s.topicCount, nt)
+	s.creatorAff, s.creatorFlag, s.creatorCount = fit(s.creatorAff, nc), fit(s.creatorFlag, nc), fit(s.creatorCount, nc)
+	s.furthest = fit(s.furthest, c.series.Len())
+	s.accCo, s.accEASE, s.accSim, s.user = nil, nil, nil, nil
+	snap := c.snap
+	if snap == nil || snap.Items == nil {
+		return
+	}
+	m := snap.Items.Len()
+	for _, a := range []**model.Accumulator{&s.accCoKept, &s.accEASEKept, &s.accSimKept} {
+		if *a == nil {
+			*a = model.NewAccumulator(m)
+		} else {
+			(*a).Fit(m)
 		}
 	}
-	return s
+	s.accCo, s.accEASE, s.accSim = s.accCoKept, s.accEASEKept, s.accSimKept
+	if f := snap.Factors; f != nil {
+		if s.solver == nil || s.solverK != f.K {
+			s.solver, s.solverK = model.NewSolver(f.K), f.K
+		}
+		s.user = make([]float32, f.K)
+	}
+}
+
+// fit returns a with length n: resliced within its capacity, else made anew.
+func fit[T any](a []T, n int) []T {
+	if n <= cap(a) {
+		return a[:n]
+	}
+	return make([]T, n)
 }
 
 // reset clears everything a request touched.

@@ -12,8 +12,8 @@ import (
 
 var _ feed.Store = (*DB)(nil)
 
-// CatalogueItems returns every item with what the feed indexes and shows.
-func (db *DB) CatalogueItems(ctx context.Context) ([]feed.CatalogueItem, error) {
+// CatalogueItems hands each every item with what the feed indexes and shows.
+func (db *DB) CatalogueItems(ctx context.Context, each func(feed.CatalogueItem) error) error {
 	rows, err := db.pool.Query(ctx, `
 		SELECT i.id, i.creator_id, CASE WHEN u.display_name <> '' THEN u.display_name ELSE u.username END,
 			i.kind, i.title, i.description, coalesce(i.series_id, ''), coalesce(s.title, ''), i.episode,
@@ -28,9 +28,8 @@ func (db *DB) CatalogueItems(ctx context.Context) ([]feed.CatalogueItem, error) 
 		LEFT JOIN item_stats st ON st.item_id = i.id
 		ORDER BY i.created_at, i.id`)
 	if err != nil {
-		return nil, fmt.Errorf("catalogue items: %w", err)
+		return fmt.Errorf("catalogue items: %w", err)
 	}
-	var out []feed.CatalogueItem
 	var it feed.CatalogueItem
 	var published *time.Time
 	c := &it.Counts
@@ -51,15 +50,14 @@ func (db *DB) CatalogueItems(ctx context.Context) ([]feed.CatalogueItem, error) 
 		if len(row.MediaIDs) == 0 {
 			row.MediaIDs = nil
 		}
-		out = append(out, row)
 		// The scan targets are reused: the slices must not be shared.
 		it.Topics, it.MediaIDs, published = nil, nil, nil
-		return nil
+		return each(row)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("catalogue items: %w", err)
+		return fmt.Errorf("catalogue items: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // TopicNames maps every topic's slug to its name.

@@ -27,11 +27,11 @@ func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// CatalogueItems returns every item with what the feed indexes and shows.
-func (db *DB) CatalogueItems(ctx context.Context) ([]feed.CatalogueItem, error) {
+// CatalogueItems hands each every item with what the feed indexes and shows.
+func (db *DB) CatalogueItems(ctx context.Context, each func(feed.CatalogueItem) error) error {
 	topics, err := db.itemTopics(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rows, err := db.reader.QueryContext(ctx, `
 		SELECT i.id, i.creator_id, CASE WHEN u.display_name <> '' THEN u.display_name ELSE u.username END,
@@ -46,10 +46,9 @@ func (db *DB) CatalogueItems(ctx context.Context) ([]feed.CatalogueItem, error) 
 		LEFT JOIN item_stats st ON st.item_id = i.id
 		ORDER BY i.seq`)
 	if err != nil {
-		return nil, fmt.Errorf("catalogue items: %w", err)
+		return fmt.Errorf("catalogue items: %w", err)
 	}
 	defer rows.Close()
-	var out []feed.CatalogueItem
 	for rows.Next() {
 		var it feed.CatalogueItem
 		var media, published string
@@ -58,7 +57,7 @@ func (db *DB) CatalogueItems(ctx context.Context) ([]feed.CatalogueItem, error) 
 			&it.SeriesTitle, &it.Episode, &it.Difficulty, &it.Language, &it.DurationMS, &media, &it.Published, &published,
 			&c.Impressions, &c.Views, &c.Completions, &c.Likes, &c.Saves, &c.Shares, &c.Skips, &c.Hides,
 			&c.QuizAnswers, &c.QuizCorrect); err != nil {
-			return nil, fmt.Errorf("catalogue items: %w", err)
+			return fmt.Errorf("catalogue items: %w", err)
 		}
 		if it.SeriesID == "" {
 			it.Episode = 0
@@ -68,15 +67,17 @@ func (db *DB) CatalogueItems(ctx context.Context) ([]feed.CatalogueItem, error) 
 			err = errors.Join(err, parseInto(&it.PublishedAt, published))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("catalogue item %s: %w", it.ID, err)
+			return fmt.Errorf("catalogue item %s: %w", it.ID, err)
 		}
 		it.Topics = topics[it.ID]
-		out = append(out, it)
+		if err := each(it); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("catalogue items: %w", err)
+		return fmt.Errorf("catalogue items: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // itemTopics maps every item to its topics in the item's order.

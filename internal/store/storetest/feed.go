@@ -54,8 +54,8 @@ func testFeedCatalogueItems(t *testing.T, s store.Store) {
 	mustIngest(t, es, bare.ID, ev("1", events.View, a.ID, 1), ev("2", events.Complete, a.ID, 2),
 		ev("3", events.Like, a.ID, 3), ev("4", events.Skip, b.ID, 4), ev("5", events.Impression, a.ID, 5))
 
-	got, err := s.CatalogueItems(ctx)
-	if err != nil {
+	var got []feed.CatalogueItem
+	if err := s.CatalogueItems(ctx, func(it feed.CatalogueItem) error { got = append(got, it); return nil }); err != nil {
 		t.Fatalf("CatalogueItems: %v", err)
 	}
 	pub := func(it content.Item) time.Time { return it.PublishedAt.UTC() }
@@ -77,6 +77,10 @@ func testFeedCatalogueItems(t *testing.T, s store.Store) {
 	slices.SortFunc(got, func(x, y feed.CatalogueItem) int { return cmpString(x.ID, y.ID) })
 	if diff := cmp.Diff(want, got, sameMicro); diff != "" {
 		t.Errorf("CatalogueItems (-want +got):\n%s", diff)
+	}
+	enough, calls := errors.New("enough"), 0
+	if err := s.CatalogueItems(ctx, func(feed.CatalogueItem) error { calls++; return enough }); !errors.Is(err, enough) || calls != 1 {
+		t.Errorf("CatalogueItems whose callback fails: %d calls, error %v; want one call and the callback's error", calls, err)
 	}
 	names, err := s.TopicNames(ctx)
 	if err != nil {
