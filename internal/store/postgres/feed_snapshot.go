@@ -65,6 +65,10 @@ func (db *DB) ItemTexts(ctx context.Context, afterID string, limit, bodyChars in
 	return out, nil
 }
 
+// snapshotPart is the size of the parts a snapshot's bytes are stored in:
+// each is one value to send and to read, never the whole snapshot.
+const snapshotPart = 4 << 20
+
 // SaveSnapshot stores a snapshot and prunes the older ones in one transaction.
 func (db *DB) SaveSnapshot(ctx context.Context, s feed.SnapshotRecord, keep int) (int64, error) {
 	stats := s.Stats
@@ -73,9 +77,17 @@ func (db *DB) SaveSnapshot(ctx context.Context, s feed.SnapshotRecord, keep int)
 	}
 	var version int64
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO feed_snapshots (format, built_at, created_at, stats, data)
-			VALUES ($1, $2, $3, $4, $5) RETURNING version`, s.Format, s.BuiltAt.UTC(), s.CreatedAt.UTC(), stats, s.Data).Scan(&version); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO feed_snapshots (format, built_at, created_at, stats, size)
+			VALUES ($1, $2, $3, $4, $5) RETURNING version`, s.Format, s.BuiltAt.UTC(), s.CreatedAt.UTC(), stats,
+			len(s.Data)).Scan(&version); err != nil {
 			return err
+		}
+		for part, off := 0, 0; off < len(s.Data) || part == 0; part, off = part+1, off+snapshotPart {
+			chunk := s.Data[off:min(off+snapshotPart, len(s.Data))]
+			if _, err := tx.Exec(ctx, `INSERT INTO feed_snapshot_parts (version, part, data) VALUES ($1, $2, $3)`,
+				version, part, chunk); err != nil {
+				return fmt.Errorf("part %d: %w", part, err)
+			}
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM feed_snapshots WHERE version <= $1::bigint - $2::bigint`, version, max(keep, 1))
 		return err
@@ -90,7 +102,7 @@ func (db *DB) SaveSnapshot(ctx context.Context, s feed.SnapshotRecord, keep int)
 func (db *DB) LatestSnapshot(ctx context.Context) (feed.SnapshotInfo, error) {
 	var info feed.SnapshotInfo
 	var stats []byte
-	err := db.pool.QueryRow(ctx, `SELECT version, format, built_at, created_at, octet_length(data), stats
+	err := db.pool.QueryRow(ctx, `SELECT version, format, built_at, created_at, size, stats
 		FROM feed_snapshots ORDER BY version DESC LIMIT 1`).Scan(&info.Version, &info.Format, &info.BuiltAt, &info.CreatedAt, &info.Size, &stats)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return info, fmt.Errorf("latest snapshot: %w", feed.ErrNotFound)
@@ -105,15 +117,33 @@ func (db *DB) LatestSnapshot(ctx context.Context) (feed.SnapshotInfo, error) {
 	return info, nil
 }
 
-// SnapshotData returns a snapshot's bytes.
+// SnapshotData returns a snapshot's bytes, its parts read in one statement
+// (one view of the database: a prune meanwhile cannot leave a part out) and
+// laid one after another in a buffer of the snapshot's size.
 func (db *DB) SnapshotData(ctx context.Context, version int64) ([]byte, error) {
-	var data []byte
-	err := db.pool.QueryRow(ctx, `SELECT data FROM feed_snapshots WHERE version = $1`, version).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("snapshot %d: %w", version, feed.ErrNotFound)
-	}
+	rows, err := db.pool.Query(ctx, `SELECT s.size, p.data FROM feed_snapshots s
+		JOIN feed_snapshot_parts p ON p.version = s.version WHERE s.version = $1 ORDER BY p.part`, version)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %d: %w", version, err)
+	}
+	defer rows.Close()
+	var data []byte
+	for rows.Next() {
+		raw := rows.RawValues() // valid until the next row: copied once, into data
+		if data == nil {
+			var size int64
+			if err := rows.Scan(&size, nil); err != nil {
+				return nil, fmt.Errorf("snapshot %d: %w", version, err)
+			}
+			data = make([]byte, 0, size)
+		}
+		data = append(data, raw[1]...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot %d: %w", version, err)
+	}
+	if data == nil {
+		return nil, fmt.Errorf("snapshot %d: %w", version, feed.ErrNotFound)
 	}
 	return data, nil
 }

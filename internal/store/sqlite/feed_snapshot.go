@@ -72,6 +72,10 @@ func (db *DB) ItemTexts(ctx context.Context, afterID string, limit, bodyChars in
 	return out, nil
 }
 
+// snapshotPart is the size of the parts a snapshot's bytes are stored in:
+// each passes through SQLite's memory alone, never the whole snapshot.
+const snapshotPart = 4 << 20
+
 // SaveSnapshot stores a snapshot and prunes the older ones in one transaction.
 func (db *DB) SaveSnapshot(ctx context.Context, s feed.SnapshotRecord, keep int) (int64, error) {
 	stats, err := json.Marshal(s.Stats)
@@ -87,9 +91,17 @@ func (db *DB) SaveSnapshot(ctx context.Context, s feed.SnapshotRecord, keep int)
 	}
 	defer tx.Rollback()
 	var version int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO feed_snapshots (format, built_at, created_at, stats, data)
-		VALUES (?, ?, ?, ?, ?) RETURNING version`, s.Format, formatTime(s.BuiltAt), formatTime(s.CreatedAt), string(stats), s.Data).Scan(&version); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO feed_snapshots (format, built_at, created_at, stats, size)
+		VALUES (?, ?, ?, ?, ?) RETURNING version`, s.Format, formatTime(s.BuiltAt), formatTime(s.CreatedAt), string(stats),
+		len(s.Data)).Scan(&version); err != nil {
 		return 0, fmt.Errorf("save snapshot: %w", err)
+	}
+	for part, off := 0, 0; off < len(s.Data) || part == 0; part, off = part+1, off+snapshotPart {
+		chunk := s.Data[off:min(off+snapshotPart, len(s.Data))]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO feed_snapshot_parts (version, part, data) VALUES (?, ?, ?)`,
+			version, part, chunk); err != nil {
+			return 0, fmt.Errorf("save snapshot: part %d: %w", part, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM feed_snapshots WHERE version <= ? - ?`, version, max(keep, 1)); err != nil {
 		return 0, fmt.Errorf("save snapshot: prune: %w", err)
@@ -104,7 +116,7 @@ func (db *DB) SaveSnapshot(ctx context.Context, s feed.SnapshotRecord, keep int)
 func (db *DB) LatestSnapshot(ctx context.Context) (feed.SnapshotInfo, error) {
 	var info feed.SnapshotInfo
 	var built, created, stats string
-	err := db.reader.QueryRowContext(ctx, `SELECT version, format, built_at, created_at, length(data), stats
+	err := db.reader.QueryRowContext(ctx, `SELECT version, format, built_at, created_at, size, stats
 		FROM feed_snapshots ORDER BY version DESC LIMIT 1`).Scan(&info.Version, &info.Format, &built, &created, &info.Size, &stats)
 	if errors.Is(err, sql.ErrNoRows) {
 		return info, fmt.Errorf("latest snapshot: %w", feed.ErrNotFound)
@@ -119,15 +131,33 @@ func (db *DB) LatestSnapshot(ctx context.Context) (feed.SnapshotInfo, error) {
 	return info, nil
 }
 
-// SnapshotData returns a snapshot's bytes.
+// SnapshotData returns a snapshot's bytes, its parts read in one statement
+// (one view of the database: a prune meanwhile cannot leave a part out) and
+// laid one after another in a buffer of the snapshot's size.
 func (db *DB) SnapshotData(ctx context.Context, version int64) ([]byte, error) {
-	var data []byte
-	err := db.reader.QueryRowContext(ctx, `SELECT data FROM feed_snapshots WHERE version = ?`, version).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("snapshot %d: %w", version, feed.ErrNotFound)
-	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT s.size, p.data FROM feed_snapshots s
+		JOIN feed_snapshot_parts p ON p.version = s.version WHERE s.version = ? ORDER BY p.part`, version)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %d: %w", version, err)
+	}
+	defer rows.Close()
+	var data []byte
+	for rows.Next() {
+		var size int64
+		var part sql.RawBytes
+		if err := rows.Scan(&size, &part); err != nil {
+			return nil, fmt.Errorf("snapshot %d: %w", version, err)
+		}
+		if data == nil {
+			data = make([]byte, 0, size)
+		}
+		data = append(data, part...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot %d: %w", version, err)
+	}
+	if data == nil {
+		return nil, fmt.Errorf("snapshot %d: %w", version, feed.ErrNotFound)
 	}
 	return data, nil
 }
