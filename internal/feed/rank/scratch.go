@@ -80,8 +80,8 @@ type scratch struct {
 	accCoKept, accEASEKept, accSimKept *model.Accumulator
 	top                                *model.TopK
 	solver                             *model.Solver
-	solverK                            int
 	user                               []float32 // nil when the model has no factors
+	userKept                           []float32 // user's array, kept while a catalogue has none
 
 	topicAff     []float32 // per topic: the learner's affinity
 	topicFlag    []uint8   // per topic: muted, boosted, chosen
@@ -159,10 +159,10 @@ func (s *scratch) fit(c *Catalogue) {
 	}
 	s.accCo, s.accEASE, s.accSim = s.accCoKept, s.accEASEKept, s.accSimKept
 	if f := snap.Factors; f != nil {
-		if s.solver == nil || s.solverK != f.K {
-			s.solver, s.solverK = model.NewSolver(f.K), f.K
+		if s.solver == nil || len(s.userKept) != f.K {
+			s.solver, s.userKept = model.NewSolver(f.K), make([]float32, f.K)
 		}
-		s.user = make([]float32, f.K)
+		s.user = s.userKept
 	}
 }
 

@@ -8,8 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lyolearn/lyo/internal/events"
-	"github.com/lyolearn/lyo/internal/store/pgtest"
-	"github.com/lyolearn/lyo/internal/store/postgres"
 	"github.com/lyolearn/lyo/internal/store/storetest"
 )
 
@@ -20,33 +18,8 @@ import (
 // stored before stays counted.
 func TestMigrationBackfillsCaps(t *testing.T) {
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.EmptyURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	ms, err := postgres.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := conn.Exec(ctx, q, args...); err != nil {
-			t.Fatalf("%.80s…: %v", q, err)
-		}
-	}
+	conn, exec, rest := migratedBefore(t, "event_caps")
 	exec(`SET TimeZone = 'Pacific/Kiritimati'`) // UTC+14: both days of the events are one local day
-	at := -1
-	for i, m := range ms {
-		if m.Name == "event_caps" {
-			at = i
-			break
-		}
-		exec(m.SQL)
-	}
-	if at < 0 {
-		t.Fatal("no event_caps migration")
-	}
 	exec(`INSERT INTO users (id, email, username, password_hash, role, created_at, updated_at)
 		VALUES ('u1', 'a@example.com', 'a', 'h', 'learner', now(), now())`)
 	evs, want := storetest.CapsBackfill()
@@ -54,7 +27,7 @@ func TestMigrationBackfillsCaps(t *testing.T) {
 		exec(`INSERT INTO events (user_id, client_id, type, item_id, at, received_at) VALUES ('u1', $1, $2, $3, $4, $5)`,
 			e.ClientID, string(e.Type), e.ItemID, e.At, e.ReceivedAt)
 	}
-	for _, m := range ms[at:] {
+	for _, m := range rest {
 		exec(m.SQL)
 	}
 

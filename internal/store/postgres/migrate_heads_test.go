@@ -3,11 +3,6 @@ package postgres_test
 import (
 	"context"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
-
-	"github.com/lyolearn/lyo/internal/store/pgtest"
-	"github.com/lyolearn/lyo/internal/store/postgres"
 )
 
 // TestMigrationEndsForkedSignIns runs the migrations before account_versions by
@@ -16,32 +11,7 @@ import (
 // alone, and the schema refuses a second head from then on.
 func TestMigrationEndsForkedSignIns(t *testing.T) {
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.EmptyURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	ms, err := postgres.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string) {
-		t.Helper()
-		if _, err := conn.Exec(ctx, q); err != nil {
-			t.Fatalf("%.80s…: %v", q, err)
-		}
-	}
-	var target string
-	for _, m := range ms {
-		if m.Name == "account_versions" {
-			target = m.SQL
-			break
-		}
-		exec(m.SQL)
-	}
-	if target == "" {
-		t.Fatal("no account_versions migration")
-	}
+	conn, exec, rest := migratedBefore(t, "account_versions")
 	exec(`INSERT INTO users (id, email, username, password_hash, role, created_at, updated_at)
 		VALUES ('u1', 'a@example.com', 'a', 'h', 'learner', now(), now())`)
 	exec(`INSERT INTO auth_families (id, user_id, created_at, last_used_at) VALUES ('forked', 'u1', now(), now()), ('healthy', 'u1', now(), now())`)
@@ -51,7 +21,7 @@ func TestMigrationEndsForkedSignIns(t *testing.T) {
 		('t3', 'forked', 'u1', '\x03', now(), now(), NULL),
 		('t4', 'healthy', 'u1', '\x04', now(), now(), now()),
 		('t5', 'healthy', 'u1', '\x05', now(), now(), NULL)`)
-	exec(target)
+	exec(rest[0].SQL)
 
 	var heads string
 	if err := conn.QueryRow(ctx, `SELECT string_agg(id, ',' ORDER BY id COLLATE "C") FROM refresh_tokens WHERE rotated_at IS NULL`).Scan(&heads); err != nil {
